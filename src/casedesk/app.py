@@ -1,0 +1,84 @@
+"""The casedesk application factory."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import Depends, FastAPI
+from fastapi.routing import APIRoute
+
+from casedesk.auth.backend import build_fastapi_users
+from casedesk.auth.router import router as users_router
+from casedesk.cases.router import router as cases_router
+from casedesk.config import Settings, get_settings
+from casedesk.db.engine import create_engine
+from casedesk.db.session import make_sessionmaker
+from casedesk.events.router import router as events_router
+from casedesk.health.router import router as health_router
+from casedesk.kit.exception_handlers import install_exception_handlers
+from casedesk.kit.middleware import BodySizeLimitMiddleware, RequestLogMiddleware
+from casedesk.kit.pagination import CursorCodec
+from casedesk.workspaces.deps import validate_path_workspace_id
+from casedesk.workspaces.router import router as workspaces_router
+
+WORKSPACE_SCOPED_ROUTERS = (cases_router, events_router)
+
+DESCRIPTION = """
+Case management for security teams. Every case route is served twice: under
+`/workspaces/{workspace_id}/…` and at the short path `/…`, where the optional
+`workspace_id` query parameter defaults to the caller's first workspace.
+Sign in with `POST /auth/login`; the session cookie is `fastapiusersauth`.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the API for the given settings (by default, the environment's)."""
+    settings = settings or get_settings()
+    engine = create_engine(
+        settings.resolved_database_url, pool_size=settings.db_pool_size
+    )
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        await engine.dispose()
+
+    app = FastAPI(
+        title="casedesk",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        generate_unique_id_function=_operation_id,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.cursor_codec = CursorCodec(settings.secret_value())
+
+    fastapi_users, backend = build_fastapi_users(settings)
+    app.include_router(
+        fastapi_users.get_auth_router(backend), prefix="/auth", tags=["auth"]
+    )
+    app.include_router(users_router)
+    app.include_router(workspaces_router)
+    app.include_router(health_router)
+    for router in WORKSPACE_SCOPED_ROUTERS:
+        app.include_router(router)
+        app.include_router(
+            router,
+            prefix="/workspaces/{workspace_id}",
+            dependencies=[Depends(validate_path_workspace_id)],
+            generate_unique_id_function=_workspace_operation_id,
+        )
+
+    install_exception_handlers(app)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestLogMiddleware)
+    return app
+
+
+def _operation_id(route: APIRoute) -> str:
+    return route.name
+
+
+def _workspace_operation_id(route: APIRoute) -> str:
+    return f"{route.name}_in_workspace"

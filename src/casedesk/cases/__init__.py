@@ -1,0 +1,1 @@
+"""Cases: the investigation record and its lifecycle."""

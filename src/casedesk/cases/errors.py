@@ -1,0 +1,40 @@
+"""Case failures."""
+
+import uuid
+
+from casedesk.errors import BadRequest, NotFound, Unprocessable
+
+
+class CaseNotFound(NotFound):
+    """No case with this id in the workspace."""
+
+    def __init__(self, case_id: uuid.UUID) -> None:
+        super().__init__(f"Case with ID {case_id} not found")
+
+
+class UnknownCustomField(BadRequest):
+    """A `fields` key names no custom field of the workspace."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"Custom field '{name}' does not exist in this workspace")
+
+
+class DropdownDefinitionNotFound(NotFound):
+    """A dropdown selection names no dropdown definition of the workspace."""
+
+    def __init__(self, reference: str) -> None:
+        super().__init__(f"Dropdown definition '{reference}' not found")
+
+
+class AssigneeNotMember(Unprocessable):
+    """The assignee is not a member of the case's workspace."""
+
+    def __init__(self, user_id: uuid.UUID) -> None:
+        super().__init__(
+            f"Assignee {user_id} is not a member of this workspace and cannot be "
+            "assigned"
+        )
+
+
+class InvalidFieldIds(BadRequest):
+    """A requested `field_ids` entry can never name a custom field."""

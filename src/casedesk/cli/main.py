@@ -1,0 +1,176 @@
+"""`casedesk`: serve the API, migrate the database, import data."""
+
+import asyncio
+import uuid
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casedesk.auth.bootstrap import FirstAdmin, ensure_first_admin
+from casedesk.cli.runtime import cli_session
+from casedesk.config import Settings, get_settings
+from casedesk.db.migrate import pending_migrations, upgrade_to_head
+from casedesk.errors import CasedeskError
+from casedesk.importers import kev
+from casedesk.logging import configure_logging
+from casedesk.workspaces.service import WorkspaceService
+
+app = typer.Typer(help="casedesk: case management for security teams.")
+import_app = typer.Typer(help="Import external records as cases.")
+app.add_typer(import_app, name="import")
+
+console = Console()
+errors = Console(stderr=True)
+
+
+@app.callback()
+def main() -> None:
+    """Configure logging once for every command."""
+    settings = get_settings()
+    configure_logging(log_format=settings.log_format, level=settings.log_level)
+
+
+@app.command()
+def migrate() -> None:
+    """Apply every pending database migration."""
+    settings = get_settings()
+    upgrade_to_head(settings.resolved_database_url)
+    console.print(f"Database is up to date: {_safe_url(settings)}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int, typer.Option(help="Worker processes (PostgreSQL only).", min=1)
+    ] = 1,
+) -> None:
+    """Serve the API; creates the first admin on an empty database."""
+    settings = get_settings()
+    if settings.is_sqlite and workers > 1:
+        _fail("SQLite has one writer: run a single worker, or use PostgreSQL.")
+    if asyncio.run(pending_migrations(settings.resolved_database_url)):
+        _fail("The database schema is not current. Run `casedesk migrate` first.")
+
+    settings.secret_value()
+    first_admin = asyncio.run(_bootstrap(settings))
+    _announce(settings, host, port, first_admin)
+    uvicorn.run(
+        "casedesk.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,
+        access_log=False,
+        proxy_headers=False,
+    )
+
+
+@import_app.command("cisa-kev")
+def import_cisa_kev(
+    path: Annotated[Path, typer.Argument(help="known_exploited_vulnerabilities.json")],
+    workspace: Annotated[
+        uuid.UUID | None,
+        typer.Option(help="Workspace to import into; default: the first one."),
+    ] = None,
+) -> None:
+    """Import the CISA KEV catalog, one case per CVE; re-runs add nothing."""
+    settings = get_settings()
+    try:
+        records = kev.load_catalog(path)
+        summary = asyncio.run(_import_kev(settings, records, workspace))
+    except CasedeskError as error:
+        _fail(error.message)
+
+    for index, reason in summary.skipped:
+        errors.print(f"Skipped record {index}: {reason}")
+    if summary.created == 0 and not summary.skipped:
+        console.print(
+            f"Nothing to import: all {summary.already_present} records are "
+            "already cases."
+        )
+        return
+    console.print(
+        f"Imported {summary.created} new cases from {summary.total} records; "
+        f"{summary.already_present} were already present, "
+        f"{len(summary.skipped)} skipped."
+    )
+
+
+async def _import_kev(
+    settings: Settings, records: list[object], workspace_id: uuid.UUID | None
+) -> kev.ImportSummary:
+    async with cli_session(settings) as session:
+        workspace = await _target_workspace(session, workspace_id)
+        with Progress(
+            TextColumn("Importing KEV"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=console,
+        ) as progress:
+            task = progress.add_task("import", total=len(records))
+            return await kev.import_catalog(
+                session,
+                workspace_id=workspace,
+                records=list(records),
+                on_progress=lambda: progress.advance(task),
+            )
+
+
+async def _target_workspace(
+    session: AsyncSession, workspace_id: uuid.UUID | None
+) -> uuid.UUID:
+    workspaces = WorkspaceService(session)
+    if workspace_id is not None:
+        if await workspaces.get(workspace_id) is None:
+            raise CasedeskError(f"Workspace {workspace_id} does not exist")
+        return workspace_id
+
+    first = await workspaces.first_workspace_id()
+    if first is None:
+        raise CasedeskError("No workspace exists yet: run `casedesk serve` once first")
+    return first
+
+
+async def _bootstrap(settings: Settings) -> FirstAdmin | None:
+    async with cli_session(settings) as session:
+        try:
+            return await ensure_first_admin(session, settings)
+        except CasedeskError as error:
+            _fail(error.message)
+
+
+def _announce(
+    settings: Settings, host: str, port: int, admin: FirstAdmin | None
+) -> None:
+    base = f"http://{host}:{port}"
+    console.print(f"casedesk is serving on {base} ({_safe_url(settings)})")
+    console.print(
+        f"Sign in: POST {base}/auth/login with form fields username and password, "
+        f"or explore the API at {base}/docs"
+    )
+    if admin is None:
+        return
+    console.print(f"Created the first admin: {admin.email}")
+    if admin.generated_password is not None:
+        console.print(
+            f"Its generated password, shown only now: {admin.generated_password}"
+        )
+
+
+def _safe_url(settings: Settings) -> str:
+    """The database URL without its password."""
+    return make_url(settings.resolved_database_url).render_as_string(hide_password=True)
+
+
+def _fail(message: str) -> None:
+    errors.print(f"casedesk: {message}")
+    raise typer.Exit(code=1)

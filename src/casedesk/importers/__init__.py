@@ -1,0 +1,1 @@
+"""Importers that turn external records into cases."""

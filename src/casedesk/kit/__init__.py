@@ -1,0 +1,1 @@
+"""Shared plumbing: base schemas, pagination, error rendering, middleware."""

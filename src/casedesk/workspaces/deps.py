@@ -1,0 +1,111 @@
+"""Resolve the workspace a request acts in, and check the caller's scopes."""
+
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Path, Query, Request
+
+from casedesk.auth.deps import CurrentUser
+from casedesk.db.session import DbSession
+from casedesk.errors import Forbidden, InsufficientScope
+from casedesk.models import User
+from casedesk.workspaces.errors import (
+    WorkspaceIdMismatch,
+    WorkspaceNotFound,
+    WorkspaceRequired,
+)
+from casedesk.workspaces.roles import ROLE_SCOPES, WorkspaceRole, grants
+from casedesk.workspaces.service import WorkspaceService
+
+
+@dataclass(frozen=True)
+class WorkspaceContext:
+    """Who is acting, in which workspace, with which scopes."""
+
+    workspace_id: uuid.UUID
+    user: User
+    role: WorkspaceRole
+    scopes: frozenset[str]
+
+    @property
+    def actor_id(self) -> uuid.UUID:
+        """The id recorded as the actor of events."""
+        return self.user.id
+
+
+async def validate_path_workspace_id(
+    workspace_id: Annotated[
+        uuid.UUID, Path(description="The workspace the request acts in.")
+    ],
+) -> None:
+    """Declare and validate `{workspace_id}` on the workspace-prefixed mount."""
+
+
+async def resolve_workspace(
+    request: Request,
+    session: DbSession,
+    user: CurrentUser,
+    query_workspace_id: Annotated[
+        uuid.UUID | None,
+        Query(
+            alias="workspace_id",
+            description="Workspace to act in; defaults to the caller's first "
+            "workspace. Must equal the path value when both are given.",
+        ),
+    ] = None,
+) -> WorkspaceContext:
+    """The workspace named by path or query, or the caller's default one."""
+    path_value = request.path_params.get("workspace_id")
+    path_workspace_id = uuid.UUID(path_value) if path_value else None
+    if (
+        path_workspace_id is not None
+        and query_workspace_id is not None
+        and path_workspace_id != query_workspace_id
+    ):
+        raise WorkspaceIdMismatch()
+
+    workspaces = WorkspaceService(session)
+    target = path_workspace_id or query_workspace_id
+    if target is None:
+        target = await workspaces.default_workspace_id(user.id)
+        if target is None:
+            raise WorkspaceRequired()
+
+    workspace = await workspaces.get(target)
+    if workspace is None:
+        raise WorkspaceNotFound()
+
+    role = await workspaces.role_of(user.id, workspace.id)
+    if role is None and user.is_superuser:
+        role = WorkspaceRole.ADMIN
+    if role is None:
+        raise Forbidden()
+    if user.is_superuser:
+        role = WorkspaceRole.ADMIN
+
+    return WorkspaceContext(
+        workspace_id=workspace.id, user=user, role=role, scopes=ROLE_SCOPES[role]
+    )
+
+
+def require_scope(
+    scope: str,
+) -> Callable[[WorkspaceContext], Awaitable[WorkspaceContext]]:
+    """A dependency resolving the workspace and demanding one scope in it."""
+
+    async def check_scope(
+        context: Annotated[WorkspaceContext, Depends(resolve_workspace)],
+    ) -> WorkspaceContext:
+        if not grants(context.scopes, scope):
+            raise InsufficientScope(required=[scope], missing=[scope])
+        return context
+
+    return check_scope
+
+
+CaseReader = Annotated[WorkspaceContext, Depends(require_scope("case:read"))]
+CaseCreator = Annotated[WorkspaceContext, Depends(require_scope("case:create"))]
+CaseUpdater = Annotated[WorkspaceContext, Depends(require_scope("case:update"))]
+CaseDeleter = Annotated[WorkspaceContext, Depends(require_scope("case:delete"))]

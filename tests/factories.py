@@ -1,0 +1,108 @@
+"""Small helpers that create data through the same paths the product uses."""
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+
+from casedesk.auth.passwords import password_helper
+from casedesk.models import User
+from casedesk.workspaces.roles import WorkspaceRole
+from casedesk.workspaces.service import WorkspaceService
+
+ADMIN_EMAIL = "admin@example.com"
+ADMIN_PASSWORD = "correct-horse-battery"
+
+
+@dataclass
+class Principal:
+    """A signed-in user: their client, id and default workspace."""
+
+    client: httpx.AsyncClient
+    user_id: uuid.UUID
+    email: str
+    workspace_id: uuid.UUID | None
+
+
+def case_body(**overrides: Any) -> dict[str, Any]:
+    """A valid `POST /cases` body."""
+    body: dict[str, Any] = {
+        "summary": "Suspicious PowerShell on WS-0042",
+        "description": "EDR flagged an encoded command line.",
+        "status": "new",
+        "priority": "medium",
+        "severity": "high",
+    }
+    body.update(overrides)
+    return body
+
+
+async def sign_in(client: httpx.AsyncClient, email: str, password: str) -> Principal:
+    """Sign in through `POST /auth/login` and return the principal."""
+    response = await client.post(
+        "/auth/login", data={"username": email, "password": password}
+    )
+    assert response.status_code == 204, response.text
+
+    me = (await client.get("/users/me")).json()
+    workspaces = (await client.get("/workspaces")).json()
+    workspace_id = uuid.UUID(workspaces[0]["id"]) if workspaces else None
+    return Principal(
+        client=client,
+        user_id=uuid.UUID(me["id"]),
+        email=email,
+        workspace_id=workspace_id,
+    )
+
+
+async def create_user(
+    app: FastAPI,
+    email: str,
+    password: str = "another-long-password",
+    *,
+    workspace_id: uuid.UUID | None = None,
+    role: WorkspaceRole = WorkspaceRole.EDITOR,
+    superuser: bool = False,
+) -> uuid.UUID:
+    """Insert a user, optionally a member of a workspace."""
+    async with app.state.sessionmaker() as session:
+        user = User(
+            email=email,
+            hashed_password=password_helper.hash(password),
+            is_active=True,
+            is_superuser=superuser,
+            is_verified=True,
+            settings={},
+        )
+        session.add(user)
+        await session.flush()
+        if workspace_id is not None:
+            await WorkspaceService(session).add_member(workspace_id, user.id, role)
+        await session.commit()
+        return user.id
+
+
+async def create_workspace(
+    app: FastAPI, name: str, *, owner_id: uuid.UUID | None = None
+) -> uuid.UUID:
+    """Insert a workspace, optionally with an admin member."""
+    async with app.state.sessionmaker() as session:
+        workspace = await WorkspaceService(session).create(name=name, owner_id=owner_id)
+        await session.commit()
+        return workspace.id
+
+
+async def create_cases(
+    client: httpx.AsyncClient, count: int, **overrides: Any
+) -> list[dict[str, Any]]:
+    """Create `count` cases one after another; return their bodies."""
+    created = []
+    for index in range(count):
+        response = await client.post(
+            "/cases", json=case_body(summary=f"Case number {index}", **overrides)
+        )
+        assert response.status_code == 201, response.text
+        created.append(response.json())
+    return created
