@@ -1,5 +1,6 @@
 """Runtime configuration: one settings object, read from `CASEDESK_*` variables."""
 
+import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -71,15 +72,26 @@ class Settings(BaseSettings):
             return self.secret.get_secret_value()
 
         path = self.data_dir / SECRET_FILE_NAME
-        if path.exists():
-            return path.read_text().strip()
-
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        value = secrets.token_urlsafe(48)
-        path.touch(mode=0o600)
-        path.write_text(value + "\n")
+        if not path.exists():
+            _write_new_secret(path)
+        value = path.read_text().strip()
         self.secret = SecretStr(value)
         return value
+
+
+def _write_new_secret(path: Path) -> None:
+    """Create the secret file atomically; a concurrent creator's file wins."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = path.with_name(f".{path.name}.{os.getpid()}")
+    descriptor = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(secrets.token_urlsafe(48) + "\n")
+    try:
+        os.link(staging, path)
+    except FileExistsError:
+        pass
+    finally:
+        staging.unlink()
 
 
 @lru_cache

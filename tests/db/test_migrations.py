@@ -1,0 +1,33 @@
+"""The migrations build exactly the schema the models describe."""
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from fastapi import FastAPI
+from sqlalchemy import Connection, text
+
+from casedesk.models import Base
+
+
+async def test_migrated_schema_matches_the_models(app: FastAPI) -> None:
+    def differences(connection: Connection) -> list[object]:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return list(compare_metadata(context, Base.metadata))
+
+    async with app.state.engine.connect() as connection:
+        found = await connection.run_sync(differences)
+
+    assert found == []
+
+
+async def test_sqlite_runs_in_wal_mode_with_foreign_keys(
+    app: FastAPI, is_postgres: bool
+) -> None:
+    if is_postgres:
+        pytest.skip("SQLite pragmas")
+
+    async with app.state.engine.connect() as connection:
+        journal = await connection.scalar(text("PRAGMA journal_mode"))
+        foreign_keys = await connection.scalar(text("PRAGMA foreign_keys"))
+
+    assert (journal, foreign_keys) == ("wal", 1)
