@@ -10,14 +10,21 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from pydantic import SecretStr
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from casedesk.app import create_app
+from casedesk.auth.bootstrap import DEFAULT_WORKSPACE_NAME
 from casedesk.config import Settings
 from casedesk.db.migrate import upgrade_to_head
-from casedesk.models import Base
-from tests.factories import ADMIN_EMAIL, ADMIN_PASSWORD, Principal, sign_in
+from tests.factories import (
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
+    Principal,
+    create_user,
+    create_workspace,
+    empty_database,
+    open_session,
+)
 
 POSTGRES_URL = os.environ.get(
     "CASEDESK_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
@@ -92,16 +99,7 @@ def is_postgres(database_url: str) -> bool:
 @pytest.fixture
 async def clean_database(app: FastAPI) -> None:
     """Empty every table before the test."""
-    tables = [table.name for table in reversed(Base.metadata.sorted_tables)]
-    async with app.state.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            quoted = ", ".join(f'"{name}"' for name in tables)
-            await connection.execute(
-                text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
-            )
-        else:
-            for name in tables:
-                await connection.execute(text(f'DELETE FROM "{name}"'))
+    await empty_database(app)
 
 
 @pytest.fixture
@@ -116,15 +114,11 @@ async def anonymous(
 @pytest.fixture
 async def admin(app: FastAPI, clean_database: None) -> AsyncIterator[Principal]:
     """The first admin, signed in, with the default workspace."""
-    from casedesk.auth.bootstrap import ensure_first_admin
-
-    async with app.state.sessionmaker() as session:
-        created = await ensure_first_admin(session, app.state.settings)
-    assert created is not None
+    admin_id = await create_user(app, ADMIN_EMAIL, ADMIN_PASSWORD, superuser=True)
+    await create_workspace(app, DEFAULT_WORKSPACE_NAME, owner_id=admin_id)
 
     async with _client(app) as client:
-        principal = await sign_in(client, ADMIN_EMAIL, ADMIN_PASSWORD)
-        yield principal
+        yield await open_session(app, client, admin_id)
 
 
 @pytest.fixture

@@ -1,17 +1,29 @@
 """Small helpers that create data through the same paths the product uses."""
 
+import secrets
 import uuid
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 import httpx
 from fastapi import FastAPI
+from sqlalchemy import text
 
 from casedesk.auth.passwords import password_helper
-from casedesk.models import User
+from casedesk.auth.tokens import hash_token
+from casedesk.models import AccessToken, Base, User
 from casedesk.workspaces.roles import WorkspaceRole
 from casedesk.workspaces.service import WorkspaceService
 
+KEV_CATALOG = (
+    Path(__file__).resolve().parents[1].parent
+    / "shared"
+    / "data"
+    / "cisa-kev"
+    / "known_exploited_vulnerabilities.json"
+)
 ADMIN_EMAIL = "admin@example.com"
 ADMIN_PASSWORD = "correct-horse-battery"
 
@@ -57,6 +69,35 @@ async def sign_in(client: httpx.AsyncClient, email: str, password: str) -> Princ
     )
 
 
+@cache
+def hashed_password(password: str) -> str:
+    """An argon2 hash of `password`, computed once per test session."""
+    return password_helper.hash(password)
+
+
+async def open_session(
+    app: FastAPI, client: httpx.AsyncClient, user_id: uuid.UUID
+) -> Principal:
+    """Give `client` a live session for the user without a password check.
+
+    Sign-in itself is tested through `POST /auth/login`; other tests skip the
+    deliberately slow password hash.
+    """
+    token = secrets.token_urlsafe(32)
+    async with app.state.sessionmaker() as session:
+        session.add(AccessToken(token=hash_token(token), user_id=user_id))
+        user = await session.get(User, user_id)
+        await session.commit()
+    assert user is not None
+    client.cookies.set("fastapiusersauth", token)
+
+    workspaces = (await client.get("/workspaces")).json()
+    workspace_id = uuid.UUID(workspaces[0]["id"]) if workspaces else None
+    return Principal(
+        client=client, user_id=user_id, email=user.email, workspace_id=workspace_id
+    )
+
+
 async def create_user(
     app: FastAPI,
     email: str,
@@ -70,7 +111,7 @@ async def create_user(
     async with app.state.sessionmaker() as session:
         user = User(
             email=email,
-            hashed_password=password_helper.hash(password),
+            hashed_password=hashed_password(password),
             is_active=True,
             is_superuser=superuser,
             is_verified=True,
@@ -106,3 +147,17 @@ async def create_cases(
         assert response.status_code == 201, response.text
         created.append(response.json())
     return created
+
+
+async def empty_database(app: FastAPI) -> None:
+    """Empty every table."""
+    tables = [table.name for table in reversed(Base.metadata.sorted_tables)]
+    async with app.state.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            quoted = ", ".join(f'"{name}"' for name in tables)
+            await connection.execute(
+                text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+            )
+        else:
+            for name in tables:
+                await connection.execute(text(f'DELETE FROM "{name}"'))

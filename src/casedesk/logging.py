@@ -4,20 +4,24 @@ import logging
 import sys
 
 import structlog
+from structlog.typing import Processor
 
 
 def configure_logging(*, log_format: str = "console", level: str = "INFO") -> None:
     """Route structlog and the standard library through one renderer."""
-    shared = [
+    shared: list[Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
-    renderer = (
-        structlog.processors.JSONRenderer()
-        if log_format == "json"
-        else structlog.dev.ConsoleRenderer(colors=False)
-    )
+    # The console renderer draws tracebacks itself; JSON needs them turned
+    # into an `exception` string first, or a line says only `exc_info: true`.
+    renderers: list[Processor] = [structlog.dev.ConsoleRenderer(colors=False)]
+    if log_format == "json":
+        renderers = [
+            structlog.processors.format_exc_info,
+            structlog.processors.JSONRenderer(),
+        ]
 
     structlog.configure(
         processors=[
@@ -35,7 +39,7 @@ def configure_logging(*, log_format: str = "console", level: str = "INFO") -> No
             foreign_pre_chain=shared,
             processors=[
                 structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-                renderer,
+                *renderers,
             ],
         )
     )
@@ -49,3 +53,8 @@ def configure_logging(*, log_format: str = "console", level: str = "INFO") -> No
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers = []
         logging.getLogger(name).propagate = True
+
+    # httpx logs every outgoing URL at INFO; URLs of webhooks and feeds can
+    # carry tokens in their query strings.
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)

@@ -73,7 +73,7 @@ def build_fastapi_users(
         access_token_db: Annotated[
             HashedAccessTokenDatabase, Depends(get_access_token_db)
         ],
-    ) -> DatabaseStrategy[User, uuid.UUID, AccessToken]:
+    ) -> DatabaseStrategy:  # type: ignore[type-arg]
         return DatabaseStrategy(
             access_token_db, lifetime_seconds=settings.session_lifetime_seconds
         )

@@ -14,7 +14,9 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class HashedAccessTokenDatabase(SQLAlchemyAccessTokenDatabase[AccessToken]):
+class HashedAccessTokenDatabase(
+    SQLAlchemyAccessTokenDatabase[AccessToken]  # type: ignore[type-var]
+):
     """The library's token store, writing and looking up SHA-256 digests."""
 
     async def get_by_token(

@@ -198,7 +198,9 @@ class CaseLister:
             )
             users = {user.id: UserRead.of(user) for user in found}
 
-        field_values = {} if params.field_ids is not None else None
+        field_values: dict[str, Any] | None = (
+            {} if params.field_ids is not None else None
+        )
         return [
             CaseReadMinimal(
                 id=row.id,

@@ -2,7 +2,7 @@
 
 import uuid
 from datetime import datetime
-from typing import Any, Self
+from typing import Annotated, Any, Self
 
 from pydantic import Field, field_validator, model_validator
 
@@ -15,12 +15,12 @@ from casedesk.cases.enums import (
     CaseSeverity,
     CaseStatus,
 )
-from casedesk.kit.schemas import InputSchema, JsonObject, Schema, Text, bounded_text
+from casedesk.kit.schemas import CHECK_TEXT, InputSchema, JsonObject, Schema, Text
 from casedesk.models.case import DESCRIPTION_MAX_LENGTH, SUMMARY_MAX_LENGTH
 
-Summary = bounded_text(SUMMARY_MAX_LENGTH, min_length=1)
-Description = bounded_text(DESCRIPTION_MAX_LENGTH)
-Ref = bounded_text(255, min_length=1)
+Summary = Annotated[str, Field(min_length=1, max_length=SUMMARY_MAX_LENGTH), CHECK_TEXT]
+Description = Annotated[str, Field(max_length=DESCRIPTION_MAX_LENGTH), CHECK_TEXT]
+Ref = Annotated[str, Field(min_length=1, max_length=255), CHECK_TEXT]
 
 
 class DropdownValueInput(InputSchema):

@@ -1,11 +1,13 @@
 """Case rules: creation with gapless numbering, updates with their events."""
 
+import json
 import uuid
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, insert, literal, select, update
+from sqlalchemy import Table, delete, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import flag_modified
 
 from casedesk.auth.schemas import UserRead
 from casedesk.cases.enums import CaseStatus
@@ -23,7 +25,7 @@ from casedesk.models import Case, User, Workspace
 from casedesk.models.base import utcnow
 from casedesk.workspaces.service import WorkspaceService
 
-CASE_TABLE = Case.__table__
+CASE_TABLE = cast(Table, Case.__table__)
 
 
 class CaseService:
@@ -167,9 +169,12 @@ class CaseService:
             case.assignee_id = params.assignee_id
             row_changed = True
 
-        if "payload" in given and params.payload != case.payload:
+        if "payload" in given and not _same_json(params.payload, case.payload):
             self._record(case.id, CaseEventType.PAYLOAD_CHANGED)
             case.payload = params.payload
+            # The ORM compares JSON with ==, where 1 equals true: without the
+            # flag, swapping one for the other would never be written.
+            flag_modified(case, "payload")
             row_changed = True
 
         if row_changed:
@@ -278,6 +283,15 @@ def _status_event_type(old: CaseStatus, new: CaseStatus) -> CaseEventType:
     if old == CaseStatus.CLOSED:
         return CaseEventType.CASE_REOPENED
     return CaseEventType.STATUS_CHANGED
+
+
+def _same_json(left: Any, right: Any) -> bool:
+    """Whether two JSON documents are equal, telling `true` apart from `1`."""
+    return _canonical_json(left) == _canonical_json(right)
+
+
+def _canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
 
 
 def _str_or_none(value: uuid.UUID | None) -> str | None:

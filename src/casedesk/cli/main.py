@@ -3,13 +3,15 @@
 import asyncio
 import uuid
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 import uvicorn
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casedesk.auth.bootstrap import FirstAdmin, ensure_first_admin
@@ -25,14 +27,20 @@ app = typer.Typer(help="casedesk: case management for security teams.")
 import_app = typer.Typer(help="Import external records as cases.")
 app.add_typer(import_app, name="import")
 
-console = Console()
-errors = Console(stderr=True)
+# Messages carry paths, URLs and record text, never markup. Soft wrap keeps a
+# long line (a URL, a generated password) whole in a pipe or a log file
+# instead of cutting it at 80 columns.
+console = Console(soft_wrap=True, markup=False)
+errors = Console(stderr=True, soft_wrap=True, markup=False)
 
 
 @app.callback()
 def main() -> None:
     """Configure logging once for every command."""
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except ValidationError as error:
+        _fail(f"invalid CASEDESK_* configuration:\n{error}")
     configure_logging(log_format=settings.log_format, level=settings.log_level)
 
 
@@ -40,6 +48,8 @@ def main() -> None:
 def migrate() -> None:
     """Apply every pending database migration."""
     settings = get_settings()
+    if settings.database_url is None:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
     upgrade_to_head(settings.resolved_database_url)
     console.print(f"Database is up to date: {_safe_url(settings)}")
 
@@ -56,8 +66,7 @@ def serve(
     settings = get_settings()
     if settings.is_sqlite and workers > 1:
         _fail("SQLite has one writer: run a single worker, or use PostgreSQL.")
-    if asyncio.run(pending_migrations(settings.resolved_database_url)):
-        _fail("The database schema is not current. Run `casedesk migrate` first.")
+    _require_current_schema(settings)
 
     settings.secret_value()
     first_admin = asyncio.run(_bootstrap(settings))
@@ -86,6 +95,7 @@ def import_cisa_kev(
     settings = get_settings()
     try:
         records = kev.load_catalog(path)
+        _require_current_schema(settings)
         summary = asyncio.run(_import_kev(settings, records, workspace))
     except CasedeskError as error:
         _fail(error.message)
@@ -140,6 +150,22 @@ async def _target_workspace(
     return first
 
 
+def _require_current_schema(settings: Settings) -> None:
+    """Stop unless the database is reachable and fully migrated."""
+    database = make_url(settings.resolved_database_url).database
+    if settings.is_sqlite and database and not Path(database).exists():
+        # Connecting would create an empty file (or fail on a missing folder).
+        _fail(f"No database at {database}. Run `casedesk migrate` first.")
+
+    try:
+        pending = asyncio.run(pending_migrations(settings.resolved_database_url))
+    except (SQLAlchemyError, OSError) as error:
+        reason = getattr(error, "orig", None) or error
+        _fail(f"Cannot open the database {_safe_url(settings)}: {reason}")
+    if pending:
+        _fail("The database schema is not current. Run `casedesk migrate` first.")
+
+
 async def _bootstrap(settings: Settings) -> FirstAdmin | None:
     async with cli_session(settings) as session:
         try:
@@ -171,6 +197,6 @@ def _safe_url(settings: Settings) -> str:
     return make_url(settings.resolved_database_url).render_as_string(hide_password=True)
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     errors.print(f"casedesk: {message}")
     raise typer.Exit(code=1)

@@ -1,16 +1,25 @@
 """Import the CISA Known Exploited Vulnerabilities catalog, one case per CVE."""
 
 import json
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import structlog
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 from sqlalchemy import select
+from sqlalchemy.exc import DataError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casedesk.cases.enums import CasePriority, CaseSeverity, CaseStatus
@@ -24,10 +33,28 @@ log = structlog.get_logger(__name__)
 
 SOURCE = "cisa-kev"
 DUE_SOON_DAYS = 14
+RANSOMWARE_KNOWN = "Known"
+
+# Cases are committed in batches: one commit per record made a full catalog
+# import several times slower. A batch holds the workspace's case counter row
+# (and, on SQLite, the write lock) until its commit, so keep it short enough
+# that a concurrent API request waits well under a second.
+BATCH_SIZE = 100
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class KevFileError(CasedeskError):
     """The file is not a KEV catalog at all."""
+
+
+def _iso_date_string(value: Any) -> Any:
+    if not isinstance(value, str) or not ISO_DATE.match(value):
+        raise ValueError("must be a date written YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date_string)]
 
 
 class KevRecord(BaseModel):
@@ -35,17 +62,29 @@ class KevRecord(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    cve_id: str = Field(alias="cveID", pattern=r"^CVE-\d{4}-\d{4,}$")
+    cve_id: str = Field(alias="cveID", pattern=r"^CVE-\d{4}-\d{4,19}$")
     vendor_project: str = Field(alias="vendorProject")
     product: str
     vulnerability_name: str = Field(alias="vulnerabilityName", min_length=1)
-    date_added: date = Field(alias="dateAdded")
+    date_added: IsoDate = Field(alias="dateAdded")
     short_description: str = Field(alias="shortDescription")
     required_action: str = Field(alias="requiredAction")
-    due_date: date = Field(alias="dueDate")
+    due_date: IsoDate = Field(alias="dueDate")
     known_ransomware_campaign_use: str = Field(alias="knownRansomwareCampaignUse")
     notes: str = ""
     cwes: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _storable_text(cls, value: Any) -> Any:
+        # The whole record becomes the case payload, so a string no database
+        # can store (NUL, or a lone surrogate from a `\ud800` escape) anywhere
+        # in it must refuse the record here rather than fail its batch later.
+        if isinstance(value, dict):
+            problem = _unstorable_text(value)
+            if problem is not None:
+                raise ValueError(problem)
+        return value
 
 
 @dataclass
@@ -58,11 +97,20 @@ class ImportSummary:
     skipped: list[tuple[int, str]] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class _PendingCase:
+    index: int
+    external_id: str
+    params: CaseCreate
+
+
 def load_catalog(path: Path) -> list[Any]:
     """The `vulnerabilities` array of a catalog file."""
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        document = json.loads(
+            path.read_text(encoding="utf-8"), parse_constant=_refuse_constant
+        )
+    except (OSError, UnicodeDecodeError, ValueError) as error:
         raise KevFileError(f"{path} is not a readable JSON file: {error}") from error
 
     records = document.get("vulnerabilities") if isinstance(document, dict) else None
@@ -84,7 +132,7 @@ def case_for(record: KevRecord, raw: dict[str, Any], *, today: date) -> CaseCrea
         parts.append(record.notes)
     description = _clip("\n\n".join(parts), DESCRIPTION_MAX_LENGTH)
 
-    ransomware = record.known_ransomware_campaign_use.strip().lower() == "known"
+    ransomware = record.known_ransomware_campaign_use == RANSOMWARE_KNOWN
     days_left = (record.due_date - today).days
     if days_left < 0:
         priority = CasePriority.CRITICAL
@@ -113,19 +161,14 @@ async def import_catalog(
 ) -> ImportSummary:
     """Create a case for every entry not imported before; skip malformed ones.
 
-    Each case is committed on its own, so a failure loses only that record.
+    Cases are committed in batches; a record the database refuses loses only
+    itself, never the rest of its batch.
     """
     today = today or datetime.now(UTC).date()
     cases = CaseService(session, workspace_id=workspace_id, actor_id=None)
-    present = set(
-        await session.scalars(
-            select(Case.external_id).where(
-                Case.workspace_id == workspace_id,
-                Case.external_id.startswith(f"{SOURCE}:"),
-            )
-        )
-    )
+    present = await _imported_external_ids(session, workspace_id)
     summary = ImportSummary(total=len(records))
+    batch: list[_PendingCase] = []
 
     for index, raw in enumerate(records):
         try:
@@ -139,18 +182,23 @@ async def import_catalog(
         external_id = external_id_of(record)
         if external_id in present:
             summary.already_present += 1
-        else:
-            try:
-                await cases.create(params, external_id=external_id)
-                await session.commit()
-            except CasedeskError as error:
-                await session.rollback()
-                summary.skipped.append((index, error.message))
-            else:
-                present.add(external_id)
-                summary.created += 1
+            on_progress()
+            continue
+
+        present.add(external_id)
+        batch.append(_PendingCase(index, external_id, params))
+        try:
+            await cases.create(params, external_id=external_id)
+        except (CasedeskError, DataError):
+            await session.rollback()
+            await _create_one_by_one(session, cases, batch, summary, present)
+            batch = []
+        if len(batch) >= BATCH_SIZE:
+            await _commit(session, batch, summary)
+            batch = []
         on_progress()
 
+    await _commit(session, batch, summary)
     log.info(
         "import.kev_finished",
         workspace_id=str(workspace_id),
@@ -159,6 +207,76 @@ async def import_catalog(
         skipped=len(summary.skipped),
     )
     return summary
+
+
+async def _imported_external_ids(
+    session: AsyncSession, workspace_id: uuid.UUID
+) -> set[str]:
+    found = await session.scalars(
+        select(Case.external_id).where(
+            Case.workspace_id == workspace_id,
+            Case.external_id.startswith(f"{SOURCE}:"),
+        )
+    )
+    return {external_id for external_id in found if external_id is not None}
+
+
+async def _commit(
+    session: AsyncSession, batch: list[_PendingCase], summary: ImportSummary
+) -> None:
+    await session.commit()
+    summary.created += len(batch)
+    # The recorded events are not needed again; keep memory flat.
+    session.expunge_all()
+
+
+async def _create_one_by_one(
+    session: AsyncSession,
+    cases: CaseService,
+    batch: list[_PendingCase],
+    summary: ImportSummary,
+    present: set[str],
+) -> None:
+    """Replay a rolled-back batch with a savepoint per case, then commit it."""
+    created: list[_PendingCase] = []
+    for pending in batch:
+        try:
+            async with session.begin_nested():
+                await cases.create(pending.params, external_id=pending.external_id)
+        except (CasedeskError, DataError) as error:
+            reason = error.message if isinstance(error, CasedeskError) else error.orig
+            summary.skipped.append((pending.index, str(reason)))
+            present.discard(pending.external_id)
+        else:
+            created.append(pending)
+    await _commit(session, created, summary)
+
+
+def _unstorable_text(value: Any) -> str | None:
+    """Where a JSON value holds a string no database stores, and why."""
+    stack: list[tuple[Any, str]] = [(value, "")]
+    while stack:
+        item, location = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return f"{location or 'record'} contains a NUL character"
+            if not item.isascii():
+                try:
+                    item.encode("utf-8")
+                except UnicodeEncodeError:
+                    return f"{location or 'record'} is not valid Unicode text"
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                stack.append((key, location))
+                stack.append((child, f"{location}.{key}" if location else str(key)))
+        elif isinstance(item, list):
+            for position, child in enumerate(item):
+                stack.append((child, f"{location}[{position}]"))
+    return None
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def _clip(text: str, limit: int) -> str:

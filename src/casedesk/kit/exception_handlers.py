@@ -1,12 +1,21 @@
 """The one place where domain errors become HTTP responses."""
 
+import math
+from typing import Any
+
 import structlog
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from casedesk.errors import CasedeskError
+from casedesk.kit.middleware import REQUEST_ID_HEADER
+from casedesk.kit.schemas import MAX_JSON_DEPTH
 
 log = structlog.get_logger(__name__)
+
+TRUNCATED = "…"
 
 
 async def render_domain_error(request: Request, error: Exception) -> JSONResponse:
@@ -15,20 +24,70 @@ async def render_domain_error(request: Request, error: Exception) -> JSONRespons
     if error.status_code >= 500:
         log.error("request.domain_error", error_type=type(error).__name__)
     return JSONResponse(
-        error.body(), status_code=error.status_code, headers=error.headers()
+        _encodable(error.body()),
+        status_code=error.status_code,
+        headers=error.headers(),
     )
+
+
+async def render_validation_error(request: Request, error: Exception) -> JSONResponse:
+    """Render FastAPI's 422 list, with the echoed input made encodable."""
+    assert isinstance(error, RequestValidationError)
+    errors = [
+        {
+            key: _encodable(value) if key in ("loc", "msg", "input") else value
+            for key, value in item.items()
+        }
+        for item in error.errors()
+    ]
+    return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
 
 
 async def render_unexpected_error(request: Request, error: Exception) -> JSONResponse:
     """Answer an unexpected failure without leaking its details."""
-    log.exception("request.unexpected_error", error_type=type(error).__name__)
+    # Starlette runs this handler outside every middleware, so the request id
+    # is neither bound to the log context nor added to the response for us.
+    request_id = getattr(request.state, "request_id", None)
+    log.exception(
+        "request.unexpected_error",
+        error_type=type(error).__name__,
+        request_id=request_id,
+    )
+    headers = {REQUEST_ID_HEADER: request_id} if request_id else None
     return JSONResponse(
         {"detail": "An unexpected error occurred; it has been logged."},
         status_code=500,
+        headers=headers,
     )
 
 
 def install_exception_handlers(app: FastAPI) -> None:
     """Register the handlers on an app."""
     app.add_exception_handler(CasedeskError, render_domain_error)
+    app.add_exception_handler(RequestValidationError, render_validation_error)
     app.add_exception_handler(Exception, render_unexpected_error)
+
+
+def _encodable(value: Any, depth: int = 0) -> Any:
+    """A copy of a value that strict UTF-8 JSON can carry.
+
+    Error bodies echo what the client sent, which may be the very thing refused
+    for being unencodable: lone surrogates, NaN, undecodable bytes, or nesting
+    deep enough to exhaust the encoder's recursion.
+    """
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict | list | tuple) and depth > MAX_JSON_DEPTH:
+        return TRUNCATED
+    if isinstance(value, dict):
+        return {
+            _encodable(key, depth + 1): _encodable(child, depth + 1)
+            for key, child in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [_encodable(child, depth + 1) for child in value]
+    return value

@@ -30,6 +30,9 @@ class RequestLogMiddleware:
 
         request_id = _incoming_request_id(scope) or uuid.uuid4().hex
         structlog.contextvars.bind_contextvars(request_id=request_id)
+        # The 500 handler runs outside this middleware, after the id is
+        # unbound; it finds the id on `request.state`.
+        scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
         status_code = 500
 
@@ -51,6 +54,7 @@ class RequestLogMiddleware:
                 path=scope["path"],
                 status=status_code,
                 duration_ms=round((time.perf_counter() - started) * 1000, 2),
+                request_id=request_id,
             )
             structlog.contextvars.unbind_contextvars("request_id")
 

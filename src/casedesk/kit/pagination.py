@@ -86,8 +86,11 @@ class CursorCodec:
 
     def decode(self, cursor: str, fingerprint: str) -> CursorPosition:
         """Verify a cursor and return its position, or raise a 400 error."""
+        # Compared as bytes: `compare_digest` refuses non-ASCII text with a
+        # TypeError, and a client may send any characters.
         body, _, signature = cursor.partition(".")
-        if not body or not hmac.compare_digest(signature, self._sign(body)):
+        expected = self._sign(body).encode()
+        if not body or not hmac.compare_digest(signature.encode(), expected):
             raise InvalidCursor()
 
         try:

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import TypeAdapter, ValidationError, WithJsonSchema
 
 from casedesk.auth.deps import CurrentUser
 from casedesk.db.session import DbSession
@@ -18,6 +20,12 @@ from casedesk.workspaces.errors import (
 )
 from casedesk.workspaces.roles import ROLE_SCOPES, WorkspaceRole, grants
 from casedesk.workspaces.service import WorkspaceService
+
+_UUID_ADAPTER = TypeAdapter(uuid.UUID)
+
+# A workspace id taken as text and parsed by `_parse_workspace_id`, documented
+# as a UUID.
+UUIDText = Annotated[str, WithJsonSchema({"type": "string", "format": "uuid"})]
 
 
 @dataclass(frozen=True)
@@ -47,8 +55,8 @@ async def resolve_workspace(
     request: Request,
     session: DbSession,
     user: CurrentUser,
-    query_workspace_id: Annotated[
-        uuid.UUID | None,
+    query_value: Annotated[
+        UUIDText | None,
         Query(
             alias="workspace_id",
             description="Workspace to act in; defaults to the caller's first "
@@ -57,8 +65,10 @@ async def resolve_workspace(
     ] = None,
 ) -> WorkspaceContext:
     """The workspace named by path or query, or the caller's default one."""
-    path_value = request.path_params.get("workspace_id")
-    path_workspace_id = uuid.UUID(path_value) if path_value else None
+    path_workspace_id = _parse_workspace_id(
+        request.path_params.get("workspace_id"), "path"
+    )
+    query_workspace_id = _parse_workspace_id(query_value, "query")
     if (
         path_workspace_id is not None
         and query_workspace_id is not None
@@ -88,6 +98,23 @@ async def resolve_workspace(
     return WorkspaceContext(
         workspace_id=workspace.id, user=user, role=role, scopes=ROLE_SCOPES[role]
     )
+
+
+def _parse_workspace_id(value: str | None, location: str) -> uuid.UUID | None:
+    # Both values are parsed here rather than by FastAPI: a dependency shared
+    # by several others reports its own validation errors once per use, and
+    # is still called after the path dependency refused the path value.
+    if value is None:
+        return None
+    try:
+        return _UUID_ADAPTER.validate_python(value)
+    except ValidationError as error:
+        raise RequestValidationError(
+            [
+                {**detail, "loc": (location, "workspace_id")}
+                for detail in error.errors(include_url=False)
+            ]
+        ) from error
 
 
 def require_scope(

@@ -56,30 +56,34 @@ class WorkspaceService:
         )
 
     async def list_for(self, user: User) -> list[WorkspaceAccess]:
-        """The workspaces a user can open; instance admins see every one."""
+        """The workspaces a user can open, the default one first.
+
+        Memberships come in the order they were granted, so the first entry
+        is the workspace the short path defaults to. Instance admins also see
+        every other workspace, and act as admins everywhere.
+        """
         memberships = await self.session.execute(
             select(Workspace, Membership.role)
             .join(Membership, Membership.workspace_id == Workspace.id)
             .where(Membership.user_id == user.id)
-            .order_by(Workspace.created_at, Workspace.id)
+            .order_by(Membership.created_at, Membership.workspace_id)
         )
-        accesses = [
-            WorkspaceAccess(workspace=workspace, role=WorkspaceRole(role))
-            for workspace, role in memberships
-        ]
         if not user.is_superuser:
-            return accesses
+            return [
+                WorkspaceAccess(workspace=workspace, role=WorkspaceRole(role))
+                for workspace, role in memberships
+            ]
 
-        seen = {access.workspace.id for access in accesses}
+        joined = [workspace for workspace, _ in memberships]
+        seen = {workspace.id for workspace in joined}
         others = await self.session.scalars(
             select(Workspace).order_by(Workspace.created_at, Workspace.id)
         )
-        accesses += [
+        joined += [workspace for workspace in others if workspace.id not in seen]
+        return [
             WorkspaceAccess(workspace=workspace, role=WorkspaceRole.ADMIN)
-            for workspace in others
-            if workspace.id not in seen
+            for workspace in joined
         ]
-        return accesses
 
     async def create(
         self, *, name: str, owner_id: uuid.UUID | None = None
