@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI
 from fastapi.routing import APIRoute
 
+from casedesk.audit.router import router as audit_router
 from casedesk.auth.backend import build_fastapi_users
 from casedesk.auth.router import router as users_router
 from casedesk.cases.router import router as cases_router
@@ -17,10 +18,12 @@ from casedesk.health.router import router as health_router
 from casedesk.kit.exception_handlers import install_exception_handlers
 from casedesk.kit.middleware import BodySizeLimitMiddleware, RequestLogMiddleware
 from casedesk.kit.pagination import CursorCodec
+from casedesk.service_accounts.router import router as service_accounts_router
+from casedesk.users.router import router as admin_users_router
 from casedesk.workspaces.deps import validate_path_workspace_id
 from casedesk.workspaces.router import router as workspaces_router
 
-WORKSPACE_SCOPED_ROUTERS = (cases_router, events_router)
+WORKSPACE_SCOPED_ROUTERS = (cases_router, events_router, service_accounts_router)
 
 DESCRIPTION = """
 Case management for security teams. Every case route is served twice: under
@@ -59,8 +62,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         fastapi_users.get_auth_router(backend), prefix="/auth", tags=["auth"]
     )
     app.include_router(users_router)
+    app.include_router(admin_users_router)
     app.include_router(workspaces_router)
     app.include_router(health_router)
+    app.include_router(audit_router)
     for router in WORKSPACE_SCOPED_ROUTERS:
         app.include_router(router)
         app.include_router(

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from casedesk.auth.deps import CurrentUser
+from casedesk.auth.principal import CurrentUser
 from casedesk.auth.schemas import UserRead
 from casedesk.kit.responses import UNAUTHENTICATED
 

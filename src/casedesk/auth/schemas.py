@@ -35,3 +35,18 @@ class UserRead(Schema):
             last_name=user.last_name,
             settings=user.settings or {},
         )
+
+    @classmethod
+    def removed(cls, user_id: uuid.UUID) -> "UserRead":
+        """Stand-in for a deleted account that is still named by records."""
+        return cls(
+            id=user_id,
+            email="",
+            is_active=False,
+            is_superuser=False,
+            is_verified=False,
+            role="basic",
+            first_name="Removed",
+            last_name="user",
+            settings={"removed": True},
+        )

@@ -14,9 +14,7 @@ Workspace = Annotated[WorkspaceContext, Depends(resolve_workspace)]
 
 def get_case_service(session: DbSession, context: Workspace) -> CaseService:
     """A case service acting in the request's workspace as its caller."""
-    return CaseService(
-        session, workspace_id=context.workspace_id, actor_id=context.actor_id
-    )
+    return CaseService(session, workspace_id=context.workspace_id, actor=context.actor)
 
 
 def get_case_lister(

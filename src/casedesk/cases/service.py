@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import flag_modified
 
+from casedesk.auth.principal import Actor
 from casedesk.auth.schemas import UserRead
 from casedesk.cases.enums import CaseStatus
 from casedesk.cases.errors import (
@@ -36,11 +37,11 @@ class CaseService:
         session: AsyncSession,
         *,
         workspace_id: uuid.UUID,
-        actor_id: uuid.UUID | None,
+        actor: Actor,
     ) -> None:
         self.session = session
         self.workspace_id = workspace_id
-        self.actor_id = actor_id
+        self.actor = actor
         self.events = CaseEventService(session)
 
     async def create(
@@ -253,7 +254,7 @@ class CaseService:
         self.events.record(
             case_id=case_id,
             workspace_id=self.workspace_id,
-            actor_id=self.actor_id,
+            actor=self.actor,
             event_type=event_type,
             **data,
         )

@@ -15,6 +15,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casedesk.auth.bootstrap import FirstAdmin, ensure_first_admin
+from casedesk.cli import keys as keys_cli
+from casedesk.cli import users as users_cli
 from casedesk.cli.runtime import cli_session
 from casedesk.config import Settings, get_settings
 from casedesk.db.migrate import pending_migrations, upgrade_to_head
@@ -26,6 +28,8 @@ from casedesk.workspaces.service import WorkspaceService
 app = typer.Typer(help="casedesk: case management for security teams.")
 import_app = typer.Typer(help="Import external records as cases.")
 app.add_typer(import_app, name="import")
+app.add_typer(users_cli.app, name="users")
+app.add_typer(keys_cli.app, name="keys")
 
 # Messages carry paths, URLs and record text, never markup. Soft wrap keeps a
 # long line (a URL, a generated password) whole in a pipe or a log file

@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casedesk.auth.principal import Actor
 from casedesk.auth.schemas import UserRead
 from casedesk.events.enums import USER_REFERENCE_KEYS, CaseEventType
 from casedesk.events.schemas import CaseEventsRead
@@ -24,7 +25,7 @@ class CaseEventService:
         *,
         case_id: uuid.UUID,
         workspace_id: uuid.UUID,
-        actor_id: uuid.UUID | None,
+        actor: Actor,
         event_type: CaseEventType,
         **data: Any,
     ) -> CaseEvent:
@@ -34,7 +35,8 @@ class CaseEventService:
             case_id=case_id,
             workspace_id=workspace_id,
             type=event_type.value,
-            user_id=actor_id,
+            user_id=actor.user_id,
+            service_account_id=actor.service_account_id,
             data=data,
             created_at=utcnow(),
         )
@@ -60,9 +62,14 @@ class CaseEventService:
                 )
             )
 
+        # An actor or assignee whose account was deleted still appears, as a
+        # removed user, so that every id in the timeline can be resolved.
+        found = {user.id for user in users}
+        removed = sorted(user_ids - found, key=str)
         return CaseEventsRead(
             events=[_flatten(event) for event in events],
-            users=[UserRead.of(user) for user in users],
+            users=[UserRead.of(user) for user in users]
+            + [UserRead.removed(user_id) for user_id in removed],
         )
 
 
@@ -70,7 +77,8 @@ def _flatten(event: CaseEvent) -> dict[str, Any]:
     flat: dict[str, Any] = {
         "id": str(event.id),
         "type": event.type,
-        "user_id": str(event.user_id) if event.user_id else None,
+        "user_id": _str_or_none(event.user_id),
+        "service_account_id": _str_or_none(event.service_account_id),
         "created_at": event.created_at,
         **event.data,
     }
@@ -87,3 +95,7 @@ def _referenced_user_ids(events: list[CaseEvent]) -> set[uuid.UUID]:
             if value:
                 ids.add(uuid.UUID(value))
     return ids
+
+
+def _str_or_none(value: uuid.UUID | None) -> str | None:
+    return str(value) if value is not None else None

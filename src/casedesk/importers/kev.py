@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DataError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casedesk.auth.principal import Actor
 from casedesk.cases.enums import CasePriority, CaseSeverity, CaseStatus
 from casedesk.cases.schemas import CaseCreate
 from casedesk.cases.service import CaseService
@@ -165,7 +166,7 @@ async def import_catalog(
     itself, never the rest of its batch.
     """
     today = today or datetime.now(UTC).date()
-    cases = CaseService(session, workspace_id=workspace_id, actor_id=None)
+    cases = CaseService(session, workspace_id=workspace_id, actor=Actor.system())
     present = await _imported_external_ids(session, workspace_id)
     summary = ImportSummary(total=len(records))
     batch: list[_PendingCase] = []

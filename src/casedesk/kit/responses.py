@@ -22,3 +22,7 @@ WORKSPACE_ERRORS: dict[int | str, dict[str, Any]] = {
 CASE_NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorDetail, "description": "No such case in this workspace."},
 }
+ADMIN_ONLY: dict[int | str, dict[str, Any]] = {
+    **UNAUTHENTICATED,
+    403: {"model": ErrorDetail, "description": "The caller is not an admin."},
+}

@@ -30,8 +30,9 @@ class CaseEvent(Base):
         ForeignKey("workspace.id", ondelete="CASCADE"), nullable=False, index=True
     )
     type: Mapped[str] = mapped_column(String(64), nullable=False)
-    # No foreign key: the timeline keeps the actor's id after the user is gone.
+    # No foreign keys: the timeline keeps the actor's id after they are gone.
     user_id: Mapped[uuid.UUID | None] = mapped_column()
+    service_account_id: Mapped[uuid.UUID | None] = mapped_column()
     data: Mapped[dict[str, Any]] = mapped_column(
         JsonDocument, default=dict, nullable=False
     )

@@ -9,10 +9,9 @@ from fastapi import Depends, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import TypeAdapter, ValidationError, WithJsonSchema
 
-from casedesk.auth.deps import CurrentUser
+from casedesk.auth.principal import Actor, CurrentPrincipal, Principal
 from casedesk.db.session import DbSession
 from casedesk.errors import Forbidden, InsufficientScope
-from casedesk.models import User
 from casedesk.workspaces.errors import (
     WorkspaceIdMismatch,
     WorkspaceNotFound,
@@ -33,14 +32,14 @@ class WorkspaceContext:
     """Who is acting, in which workspace, with which scopes."""
 
     workspace_id: uuid.UUID
-    user: User
-    role: WorkspaceRole
+    principal: Principal
+    role: WorkspaceRole | None
     scopes: frozenset[str]
 
     @property
-    def actor_id(self) -> uuid.UUID:
-        """The id recorded as the actor of events."""
-        return self.user.id
+    def actor(self) -> Actor:
+        """The identity recorded as the actor of events."""
+        return self.principal.actor
 
 
 async def validate_path_workspace_id(
@@ -54,7 +53,7 @@ async def validate_path_workspace_id(
 async def resolve_workspace(
     request: Request,
     session: DbSession,
-    user: CurrentUser,
+    principal: CurrentPrincipal,
     query_value: Annotated[
         UUIDText | None,
         Query(
@@ -76,8 +75,13 @@ async def resolve_workspace(
     ):
         raise WorkspaceIdMismatch()
 
-    workspaces = WorkspaceService(session)
     target = path_workspace_id or query_workspace_id
+    if principal.service_account is not None:
+        return _service_account_context(principal, target)
+
+    assert principal.user is not None
+    user = principal.user
+    workspaces = WorkspaceService(session)
     if target is None:
         target = await workspaces.default_workspace_id(user.id)
         if target is None:
@@ -87,16 +91,34 @@ async def resolve_workspace(
     if workspace is None:
         raise WorkspaceNotFound()
 
+    # Instance admins act as admin in every workspace, member or not.
     role = await workspaces.role_of(user.id, workspace.id)
-    if role is None and user.is_superuser:
+    if user.is_superuser:
         role = WorkspaceRole.ADMIN
     if role is None:
         raise Forbidden()
-    if user.is_superuser:
-        role = WorkspaceRole.ADMIN
 
     return WorkspaceContext(
-        workspace_id=workspace.id, user=user, role=role, scopes=ROLE_SCOPES[role]
+        workspace_id=workspace.id,
+        principal=principal,
+        role=role,
+        scopes=ROLE_SCOPES[role],
+    )
+
+
+def _service_account_context(
+    principal: Principal, target: uuid.UUID | None
+) -> WorkspaceContext:
+    """A key acts only in its own workspace, with exactly its scopes."""
+    account = principal.service_account
+    assert account is not None
+    if target is not None and target != account.workspace_id:
+        raise Forbidden()
+    return WorkspaceContext(
+        workspace_id=account.workspace_id,
+        principal=principal,
+        role=None,
+        scopes=frozenset(account.scopes),
     )
 
 

@@ -15,9 +15,14 @@ ROLE_SCOPES: dict[WorkspaceRole, frozenset[str]] = {
     WorkspaceRole.VIEWER: frozenset({"case:read"}),
     WorkspaceRole.EDITOR: frozenset({"case:read", "case:create", "case:update"}),
     WorkspaceRole.ADMIN: frozenset(
-        {"case:read", "case:create", "case:update", "case:delete"}
+        {"case:read", "case:create", "case:update", "case:delete", "workspace:manage"}
     ),
 }
+
+# What a service account may be given: case access, never workspace management.
+SERVICE_ACCOUNT_SCOPES = frozenset(
+    {"case:read", "case:create", "case:update", "case:delete"}
+)
 
 
 def grants(scopes: frozenset[str], required: str) -> bool:

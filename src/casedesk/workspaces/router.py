@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from casedesk.auth.deps import CurrentUser
+from casedesk.auth.principal import CurrentUser
 from casedesk.db.session import DbSession
 from casedesk.kit.responses import UNAUTHENTICATED
 from casedesk.workspaces.schemas import WorkspaceRead

@@ -1,0 +1,1 @@
+"""Service accounts and the API keys they act with."""
