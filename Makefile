@@ -6,13 +6,15 @@ UV_VERSION := 0.13.9
 TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 VENV := .venv
+HOST ?= 127.0.0.1
+PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 
 .PHONY: run test setup lint format bench clean
 
 run: setup
 	$(VENV)/bin/casedesk migrate
-	$(VENV)/bin/casedesk serve
+	$(VENV)/bin/casedesk serve --host $(HOST) --port $(PORT)
 
 test: setup
 	$(VENV)/bin/ruff check src tests

@@ -7,8 +7,10 @@ from fastapi import Depends, FastAPI
 from fastapi.routing import APIRoute
 
 from casedesk.audit.router import router as audit_router
-from casedesk.auth.backend import build_fastapi_users
+from casedesk.auth.backend import build_auth_backend
+from casedesk.auth.login import router as sign_in_router
 from casedesk.auth.router import router as users_router
+from casedesk.auth.throttle import LoginThrottle
 from casedesk.cases.router import router as cases_router
 from casedesk.config import Settings, get_settings
 from casedesk.db.engine import create_engine
@@ -18,12 +20,20 @@ from casedesk.health.router import router as health_router
 from casedesk.kit.exception_handlers import install_exception_handlers
 from casedesk.kit.middleware import BodySizeLimitMiddleware, RequestLogMiddleware
 from casedesk.kit.pagination import CursorCodec
+from casedesk.kit.security_headers import SecurityHeadersMiddleware
+from casedesk.logging import configure_logging
 from casedesk.service_accounts.router import router as service_accounts_router
 from casedesk.users.router import router as admin_users_router
 from casedesk.workspaces.deps import validate_path_workspace_id
+from casedesk.workspaces.router import members_router
 from casedesk.workspaces.router import router as workspaces_router
 
-WORKSPACE_SCOPED_ROUTERS = (cases_router, events_router, service_accounts_router)
+WORKSPACE_SCOPED_ROUTERS = (
+    cases_router,
+    events_router,
+    members_router,
+    service_accounts_router,
+)
 
 DESCRIPTION = """
 Case management for security teams. Every case route is served twice: under
@@ -51,16 +61,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         generate_unique_id_function=_operation_id,
+        # No trailing-slash redirects: they echo the Host header back.
+        redirect_slashes=False,
     )
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.cursor_codec = CursorCodec(settings.secret_value())
 
-    fastapi_users, backend = build_fastapi_users(settings)
-    app.include_router(
-        fastapi_users.get_auth_router(backend), prefix="/auth", tags=["auth"]
-    )
+    app.state.auth_backend = build_auth_backend(settings)
+    app.state.login_throttle = LoginThrottle.from_settings(settings)
+    app.include_router(sign_in_router)
     app.include_router(users_router)
     app.include_router(admin_users_router)
     app.include_router(workspaces_router)
@@ -77,8 +88,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     install_exception_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        SecurityHeadersMiddleware,
+        docs_paths=(
+            app.docs_url,
+            app.redoc_url,
+            app.swagger_ui_oauth2_redirect_url,
+            app.openapi_url,
+        ),
+        https=settings.cookie_secure,
+    )
     app.add_middleware(RequestLogMiddleware)
     return app
+
+
+def create_served_app() -> FastAPI:
+    """The app as `casedesk serve` runs it, in every worker process."""
+    settings = get_settings()
+    configure_logging(log_format=settings.log_format, level=settings.log_level)
+    return create_app(settings)
 
 
 def _operation_id(route: APIRoute) -> str:

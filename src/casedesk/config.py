@@ -6,6 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from limits import parse_many
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -37,6 +38,21 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     max_body_bytes: int = Field(default=2 * 1024 * 1024, gt=0)
     db_pool_size: int = Field(default=10, gt=0)
+    rate_limit_storage_url: str = Field(
+        default="memory://",
+        description=(
+            "Where sign-in attempts are counted: `memory://` (one process) or "
+            "`redis://host:port/db`, shared by every process."
+        ),
+    )
+    login_limits_per_account: str = Field(
+        default="5/minute;20/hour",
+        description="Failed sign-ins allowed per email address; `;` separated.",
+    )
+    login_limits_per_client: str = Field(
+        default="30/minute",
+        description="Failed sign-ins allowed per client address; `;` separated.",
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -47,6 +63,12 @@ class Settings(BaseSettings):
             return "postgresql+asyncpg://" + value.split("://", 1)[1]
         if value.startswith("sqlite://"):
             return "sqlite+aiosqlite://" + value.split("://", 1)[1]
+        return value
+
+    @field_validator("login_limits_per_account", "login_limits_per_client")
+    @classmethod
+    def _parse_rate_limits(cls, value: str) -> str:
+        parse_many(value)
         return value
 
     @property

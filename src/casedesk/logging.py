@@ -16,7 +16,13 @@ def configure_logging(*, log_format: str = "console", level: str = "INFO") -> No
     ]
     # The console renderer draws tracebacks itself; JSON needs them turned
     # into an `exception` string first, or a line says only `exc_info: true`.
-    renderers: list[Processor] = [structlog.dev.ConsoleRenderer(colors=False)]
+    # Plain tracebacks: the default console formatter prints every frame's
+    # local variables, which include cookies, request bodies and payloads.
+    renderers: list[Processor] = [
+        structlog.dev.ConsoleRenderer(
+            colors=False, exception_formatter=structlog.dev.plain_traceback
+        )
+    ]
     if log_format == "json":
         renderers = [
             structlog.processors.format_exc_info,
@@ -58,3 +64,7 @@ def configure_logging(*, log_format: str = "console", level: str = "INFO") -> No
     # carry tokens in their query strings.
     for name in ("httpx", "httpcore"):
         logging.getLogger(name).setLevel(logging.WARNING)
+
+    # aiosqlite logs every statement with its parameters at DEBUG: the rows
+    # themselves, audit details included.
+    logging.getLogger("aiosqlite").setLevel(logging.INFO)

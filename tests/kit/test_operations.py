@@ -406,11 +406,12 @@ class TestOpenApi:
         self, anonymous: httpx.AsyncClient
     ) -> None:
         paths = (await anonymous.get("/openapi.json")).json()["paths"]
+        scoped = tuple(router.prefix for router in WORKSPACE_SCOPED_ROUTERS)
 
         short = {
             (method, path)
             for path in paths
-            if path.startswith("/cases")
+            if path.startswith(scoped)
             for method in paths[path]
         }
         prefixed = {

@@ -37,7 +37,7 @@ async def ensure_first_admin(
     generated = None
     if settings.admin_password is not None:
         password = settings.admin_password.get_secret_value()
-        problem = password_problem(password)
+        problem = password_problem(password, email=settings.admin_email)
         if problem is not None:
             raise BadRequest(f"CASEDESK_ADMIN_PASSWORD is refused: {problem}")
     else:

@@ -83,7 +83,7 @@ async def get_principal(
     if cookie:
         user = await _user_for_session(request, session, cookie)
         if user is not None:
-            _refuse_cross_origin_write(request)
+            refuse_cross_origin_write(request)
             return Principal(kind="user", user=user)
 
     if bearer is not None and bearer.credentials.startswith(KEY_PREFIX):
@@ -164,7 +164,7 @@ async def _principal_for_key(session: DbSession, token: str) -> Principal:
     return Principal(kind="service_account", service_account=account, api_key=api_key)
 
 
-def _refuse_cross_origin_write(request: Request) -> None:
+def refuse_cross_origin_write(request: Request) -> None:
     """Refuse cookie-authenticated writes sent from another site's page.
 
     Browsers attach the cookie to cross-site form posts; they also say where

@@ -36,5 +36,12 @@ class AssigneeNotMember(Unprocessable):
         )
 
 
+class AssigneeInactive(Unprocessable):
+    """The assignee's account is deactivated."""
+
+    def __init__(self, user_id: uuid.UUID) -> None:
+        super().__init__(f"Assignee {user_id} is deactivated and cannot be assigned")
+
+
 class InvalidFieldIds(BadRequest):
     """A requested `field_ids` entry can never name a custom field."""

@@ -13,6 +13,7 @@ from casedesk.auth.principal import Actor
 from casedesk.auth.schemas import UserRead
 from casedesk.cases.enums import CaseStatus
 from casedesk.cases.errors import (
+    AssigneeInactive,
     AssigneeNotMember,
     CaseNotFound,
     DropdownDefinitionNotFound,
@@ -22,9 +23,8 @@ from casedesk.cases.schemas import CaseCreate, CaseRead, CaseUpdate, DropdownVal
 from casedesk.errors import Conflict
 from casedesk.events.enums import CaseEventType
 from casedesk.events.service import CaseEventService
-from casedesk.models import Case, User, Workspace
+from casedesk.models import Case, Membership, User, Workspace
 from casedesk.models.base import utcnow
-from casedesk.workspaces.service import WorkspaceService
 
 CASE_TABLE = cast(Table, Case.__table__)
 
@@ -273,9 +273,17 @@ class CaseService:
             raise DropdownDefinitionNotFound(reference)
 
     async def _check_assignee(self, user_id: uuid.UUID) -> None:
-        workspaces = WorkspaceService(self.session)
-        if not await workspaces.is_member(self.workspace_id, user_id):
+        # A deleted user has no memberships left; a deactivated one keeps
+        # them, so that reactivating restores their access, but takes no work.
+        assignee = await self.session.scalar(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(User.id == user_id, Membership.workspace_id == self.workspace_id)
+        )
+        if assignee is None:
             raise AssigneeNotMember(user_id)
+        if not assignee.is_active:
+            raise AssigneeInactive(user_id)
 
 
 def _status_event_type(old: CaseStatus, new: CaseStatus) -> CaseEventType:

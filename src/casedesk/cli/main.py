@@ -1,41 +1,42 @@
 """`casedesk`: serve the API, migrate the database, import data."""
 
 import asyncio
+import socket
 import uuid
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 import uvicorn
 from pydantic import ValidationError
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casedesk.auth.bootstrap import FirstAdmin, ensure_first_admin
 from casedesk.cli import keys as keys_cli
 from casedesk.cli import users as users_cli
-from casedesk.cli.runtime import cli_session
+from casedesk.cli.runtime import (
+    cli_session,
+    console,
+    errors,
+    fail,
+    require_current_schema,
+    safe_url,
+)
 from casedesk.config import Settings, get_settings
-from casedesk.db.migrate import pending_migrations, upgrade_to_head
+from casedesk.db.migrate import upgrade_to_head
 from casedesk.errors import CasedeskError
 from casedesk.importers import kev
 from casedesk.logging import configure_logging
 from casedesk.workspaces.service import WorkspaceService
+
+WORKER_STARTUP_SECONDS = 60
 
 app = typer.Typer(help="casedesk: case management for security teams.")
 import_app = typer.Typer(help="Import external records as cases.")
 app.add_typer(import_app, name="import")
 app.add_typer(users_cli.app, name="users")
 app.add_typer(keys_cli.app, name="keys")
-
-# Messages carry paths, URLs and record text, never markup. Soft wrap keeps a
-# long line (a URL, a generated password) whole in a pipe or a log file
-# instead of cutting it at 80 columns.
-console = Console(soft_wrap=True, markup=False)
-errors = Console(stderr=True, soft_wrap=True, markup=False)
 
 
 @app.callback()
@@ -44,7 +45,7 @@ def main() -> None:
     try:
         settings = get_settings()
     except ValidationError as error:
-        _fail(f"invalid CASEDESK_* configuration:\n{error}")
+        fail(f"invalid CASEDESK_* configuration:\n{error}")
     configure_logging(log_format=settings.log_format, level=settings.log_level)
 
 
@@ -55,7 +56,7 @@ def migrate() -> None:
     if settings.database_url is None:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     upgrade_to_head(settings.resolved_database_url)
-    console.print(f"Database is up to date: {_safe_url(settings)}")
+    console.print(f"Database is up to date: {safe_url(settings)}")
 
 
 @app.command()
@@ -69,14 +70,17 @@ def serve(
     """Serve the API; creates the first admin on an empty database."""
     settings = get_settings()
     if settings.is_sqlite and workers > 1:
-        _fail("SQLite has one writer: run a single worker, or use PostgreSQL.")
-    _require_current_schema(settings)
+        fail("SQLite has one writer: run a single worker, or use PostgreSQL.")
+    require_current_schema(settings)
+    # Before the first admin is created: its one-time password must not be
+    # printed by a server that then fails to listen.
+    _require_free_port(host, port)
 
     settings.secret_value()
     first_admin = asyncio.run(_bootstrap(settings))
     _announce(settings, host, port, first_admin)
     uvicorn.run(
-        "casedesk.app:create_app",
+        "casedesk.app:create_served_app",
         factory=True,
         host=host,
         port=port,
@@ -84,7 +88,23 @@ def serve(
         log_config=None,
         access_log=False,
         proxy_headers=False,
+        # Workers import the whole application before answering the
+        # supervisor; on a busy two-core host that exceeds the default 5 s.
+        timeout_worker_healthcheck=WORKER_STARTUP_SECONDS,
     )
+
+
+def _require_free_port(host: str, port: int) -> None:
+    """Stop with a message when the address is already taken."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            fail(
+                f"Cannot listen on {host}:{port}: {error.strerror}. "
+                "Choose another with --port (make run PORT=...)."
+            )
 
 
 @import_app.command("cisa-kev")
@@ -99,10 +119,10 @@ def import_cisa_kev(
     settings = get_settings()
     try:
         records = kev.load_catalog(path)
-        _require_current_schema(settings)
+        require_current_schema(settings)
         summary = asyncio.run(_import_kev(settings, records, workspace))
     except CasedeskError as error:
-        _fail(error.message)
+        fail(error.message)
 
     for index, reason in summary.skipped:
         errors.print(f"Skipped record {index}: {reason}")
@@ -154,35 +174,19 @@ async def _target_workspace(
     return first
 
 
-def _require_current_schema(settings: Settings) -> None:
-    """Stop unless the database is reachable and fully migrated."""
-    database = make_url(settings.resolved_database_url).database
-    if settings.is_sqlite and database and not Path(database).exists():
-        # Connecting would create an empty file (or fail on a missing folder).
-        _fail(f"No database at {database}. Run `casedesk migrate` first.")
-
-    try:
-        pending = asyncio.run(pending_migrations(settings.resolved_database_url))
-    except (SQLAlchemyError, OSError) as error:
-        reason = getattr(error, "orig", None) or error
-        _fail(f"Cannot open the database {_safe_url(settings)}: {reason}")
-    if pending:
-        _fail("The database schema is not current. Run `casedesk migrate` first.")
-
-
 async def _bootstrap(settings: Settings) -> FirstAdmin | None:
     async with cli_session(settings) as session:
         try:
             return await ensure_first_admin(session, settings)
         except CasedeskError as error:
-            _fail(error.message)
+            fail(error.message)
 
 
 def _announce(
     settings: Settings, host: str, port: int, admin: FirstAdmin | None
 ) -> None:
     base = f"http://{host}:{port}"
-    console.print(f"casedesk is serving on {base} ({_safe_url(settings)})")
+    console.print(f"casedesk is serving on {base} ({safe_url(settings)})")
     console.print(
         f"Sign in: POST {base}/auth/login with form fields username and password, "
         f"or explore the API at {base}/docs"
@@ -194,13 +198,3 @@ def _announce(
         console.print(
             f"Its generated password, shown only now: {admin.generated_password}"
         )
-
-
-def _safe_url(settings: Settings) -> str:
-    """The database URL without its password."""
-    return make_url(settings.resolved_database_url).render_as_string(hide_password=True)
-
-
-def _fail(message: str) -> NoReturn:
-    errors.print(f"casedesk: {message}")
-    raise typer.Exit(code=1)

@@ -25,4 +25,6 @@ async def get_db_session(request: Request) -> AsyncIterator[AsyncSession]:
             await session.commit()
 
 
-DbSession = Annotated[AsyncSession, Depends(get_db_session)]
+# Function scope: the commit runs when the route returns, before the response
+# is sent, so a client never sees 201 for a write that failed to commit.
+DbSession = Annotated[AsyncSession, Depends(get_db_session, scope="function")]

@@ -16,6 +16,10 @@ from casedesk.kit.schemas import MAX_JSON_DEPTH
 log = structlog.get_logger(__name__)
 
 TRUNCATED = "…"
+REDACTED = "[redacted]"
+# A refused body is echoed back in the 422 list; values under keys naming
+# these never are, so no password reaches a response or a client's log.
+SECRET_KEY_WORDS = ("password", "secret", "token")
 
 
 async def render_domain_error(request: Request, error: Exception) -> JSONResponse:
@@ -36,7 +40,7 @@ async def render_validation_error(request: Request, error: Exception) -> JSONRes
     errors = [
         {
             key: _encodable(value) if key in ("loc", "msg", "input") else value
-            for key, value in item.items()
+            for key, value in _redacted(item).items()
         }
         for item in error.errors()
     ]
@@ -66,6 +70,27 @@ def install_exception_handlers(app: FastAPI) -> None:
     app.add_exception_handler(CasedeskError, render_domain_error)
     app.add_exception_handler(RequestValidationError, render_validation_error)
     app.add_exception_handler(Exception, render_unexpected_error)
+
+
+def _redacted(item: dict[str, Any]) -> dict[str, Any]:
+    """A validation error without the secret values its `input` may echo."""
+    if "input" not in item:
+        return item
+    if any(_names_secret(part) for part in item.get("loc", ())):
+        return {**item, "input": REDACTED}
+    if isinstance(item["input"], dict):
+        echoed = {
+            key: REDACTED if _names_secret(key) else value
+            for key, value in item["input"].items()
+        }
+        return {**item, "input": echoed}
+    return item
+
+
+def _names_secret(key: Any) -> bool:
+    return isinstance(key, str) and any(
+        word in key.lower() for word in SECRET_KEY_WORDS
+    )
 
 
 def _encodable(value: Any, depth: int = 0) -> Any:

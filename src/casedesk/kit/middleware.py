@@ -10,6 +10,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 log = structlog.get_logger(__name__)
 
 REQUEST_ID_HEADER = "x-request-id"
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
@@ -51,7 +52,7 @@ class RequestLogMiddleware:
             log.info(
                 "request.completed",
                 method=scope["method"],
-                path=scope["path"],
+                path=_printable(scope["path"]),
                 status=status_code,
                 duration_ms=round((time.perf_counter() - started) * 1000, 2),
                 request_id=request_id,
@@ -129,6 +130,11 @@ def _header(scope: Scope, name: bytes) -> str | None:
         if key.lower() == name:
             return value.decode("latin-1")
     return None
+
+
+def _printable(text: str) -> str:
+    """Escape control characters, so a crafted path cannot forge log lines."""
+    return _CONTROL_CHARACTERS.sub(lambda match: repr(match.group())[1:-1], text)
 
 
 def _incoming_request_id(scope: Scope) -> str | None:

@@ -9,6 +9,7 @@ from fastapi import Depends, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import TypeAdapter, ValidationError, WithJsonSchema
 
+from casedesk.audit.service import client_address
 from casedesk.auth.principal import Actor, CurrentPrincipal, Principal
 from casedesk.db.session import DbSession
 from casedesk.errors import Forbidden, InsufficientScope
@@ -18,7 +19,7 @@ from casedesk.workspaces.errors import (
     WorkspaceRequired,
 )
 from casedesk.workspaces.roles import ROLE_SCOPES, WorkspaceRole, grants
-from casedesk.workspaces.service import WorkspaceService
+from casedesk.workspaces.service import MemberService, WorkspaceService
 
 _UUID_ADAPTER = TypeAdapter(uuid.UUID)
 
@@ -76,6 +77,21 @@ async def resolve_workspace(
         raise WorkspaceIdMismatch()
 
     target = path_workspace_id or query_workspace_id
+    return await _context_for(session, principal, target)
+
+
+async def resolve_path_workspace(
+    session: DbSession,
+    principal: CurrentPrincipal,
+    workspace_id: Annotated[uuid.UUID, Path(description="The workspace's id.")],
+) -> WorkspaceContext:
+    """The workspace named by the path of a `/workspaces/{workspace_id}` route."""
+    return await _context_for(session, principal, workspace_id)
+
+
+async def _context_for(
+    session: DbSession, principal: Principal, target: uuid.UUID | None
+) -> WorkspaceContext:
     if principal.service_account is not None:
         return _service_account_context(principal, target)
 
@@ -141,11 +157,12 @@ def _parse_workspace_id(value: str | None, location: str) -> uuid.UUID | None:
 
 def require_scope(
     scope: str,
+    resolver: Callable[..., Awaitable[WorkspaceContext]] = resolve_workspace,
 ) -> Callable[[WorkspaceContext], Awaitable[WorkspaceContext]]:
     """A dependency resolving the workspace and demanding one scope in it."""
 
     async def check_scope(
-        context: Annotated[WorkspaceContext, Depends(resolve_workspace)],
+        context: Annotated[WorkspaceContext, Depends(resolver)],
     ) -> WorkspaceContext:
         if not grants(context.scopes, scope):
             raise InsufficientScope(required=[scope], missing=[scope])
@@ -158,3 +175,30 @@ CaseReader = Annotated[WorkspaceContext, Depends(require_scope("case:read"))]
 CaseCreator = Annotated[WorkspaceContext, Depends(require_scope("case:create"))]
 CaseUpdater = Annotated[WorkspaceContext, Depends(require_scope("case:update"))]
 CaseDeleter = Annotated[WorkspaceContext, Depends(require_scope("case:delete"))]
+WorkspaceManager = Annotated[
+    WorkspaceContext, Depends(require_scope("workspace:manage"))
+]
+
+# The `/workspaces/{workspace_id}` routes themselves: the path names the
+# workspace, and there is no `workspace_id` query parameter.
+PathWorkspace = Annotated[WorkspaceContext, Depends(resolve_path_workspace)]
+PathWorkspaceManager = Annotated[
+    WorkspaceContext,
+    Depends(require_scope("workspace:manage", resolve_path_workspace)),
+]
+CurrentWorkspace = Annotated[WorkspaceContext, Depends(resolve_workspace)]
+
+
+def get_member_service(
+    request: Request, session: DbSession, context: CurrentWorkspace
+) -> MemberService:
+    """Membership administration in the request's workspace, as its caller."""
+    return MemberService(
+        session,
+        workspace_id=context.workspace_id,
+        actor=context.actor,
+        client=client_address(request),
+    )
+
+
+Members = Annotated[MemberService, Depends(get_member_service)]

@@ -1,6 +1,7 @@
 """Workspace roles and the scopes each one grants."""
 
 from enum import StrEnum
+from typing import Literal, get_args
 
 
 class WorkspaceRole(StrEnum):
@@ -20,9 +21,9 @@ ROLE_SCOPES: dict[WorkspaceRole, frozenset[str]] = {
 }
 
 # What a service account may be given: case access, never workspace management.
-SERVICE_ACCOUNT_SCOPES = frozenset(
-    {"case:read", "case:create", "case:update", "case:delete"}
-)
+ServiceAccountScope = Literal["case:read", "case:create", "case:update", "case:delete"]
+SERVICE_ACCOUNT_SCOPE_ORDER: tuple[str, ...] = get_args(ServiceAccountScope)
+SERVICE_ACCOUNT_SCOPES = frozenset(SERVICE_ACCOUNT_SCOPE_ORDER)
 
 
 def grants(scopes: frozenset[str], required: str) -> bool:
