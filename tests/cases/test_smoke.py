@@ -2,7 +2,7 @@
 
 import httpx
 
-from tests.factories import Principal
+from tests.factories import Principal, case_body
 
 
 async def test_documented_example_request_succeeds(admin: Principal) -> None:
@@ -51,3 +51,10 @@ async def test_request_without_cookie_is_unauthorized(
     assert response.status_code == 401
     assert response.json() == {"detail": "Unauthorized"}
     assert response.headers["www-authenticate"] == "Cookie"
+
+
+async def test_blank_summary_is_refused(admin: Principal) -> None:
+    response = await admin.client.post("/cases", json=case_body(summary="   \t"))
+
+    assert response.status_code == 422
+    assert [item["loc"] for item in response.json()["detail"]] == [["body", "summary"]]

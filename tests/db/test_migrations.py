@@ -1,11 +1,15 @@
 """The migrations build exactly the schema the models describe."""
 
+import stat
+from pathlib import Path
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from fastapi import FastAPI
 from sqlalchemy import Connection, text
 
+from casedesk.db.migrate import upgrade_to_head
 from casedesk.models import Base
 
 
@@ -31,3 +35,11 @@ async def test_sqlite_runs_in_wal_mode_with_foreign_keys(
         foreign_keys = await connection.scalar(text("PRAGMA foreign_keys"))
 
     assert (journal, foreign_keys) == ("wal", 1)
+
+
+def test_embedded_database_file_is_private(tmp_path: Path) -> None:
+    database = tmp_path / "casedesk.db"
+
+    upgrade_to_head(f"sqlite+aiosqlite:///{database}")
+
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Self
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from casedesk.auth.schemas import UserRead
 from casedesk.cases.enums import (
@@ -18,7 +18,19 @@ from casedesk.cases.enums import (
 from casedesk.kit.schemas import CHECK_TEXT, InputSchema, JsonObject, Schema, Text
 from casedesk.models.case import DESCRIPTION_MAX_LENGTH, SUMMARY_MAX_LENGTH
 
-Summary = Annotated[str, Field(min_length=1, max_length=SUMMARY_MAX_LENGTH), CHECK_TEXT]
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must contain more than white space")
+    return value
+
+
+Summary = Annotated[
+    str,
+    Field(min_length=1, max_length=SUMMARY_MAX_LENGTH),
+    CHECK_TEXT,
+    AfterValidator(_not_blank),
+]
 Description = Annotated[str, Field(max_length=DESCRIPTION_MAX_LENGTH), CHECK_TEXT]
 Ref = Annotated[str, Field(min_length=1, max_length=255), CHECK_TEXT]
 

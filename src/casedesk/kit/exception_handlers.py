@@ -8,6 +8,8 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 
 from casedesk.errors import CasedeskError
 from casedesk.kit.middleware import REQUEST_ID_HEADER
@@ -16,6 +18,9 @@ from casedesk.kit.schemas import MAX_JSON_DEPTH
 log = structlog.get_logger(__name__)
 
 TRUNCATED = "…"
+DATABASE_RETRY_AFTER_SECONDS = 2
+SQLITE_BUSY = 5
+SQLITE_LOCKED = 6
 REDACTED = "[redacted]"
 # A refused body is echoed back in the 422 list; values under keys naming
 # these never are, so no password reaches a response or a client's log.
@@ -65,9 +70,26 @@ async def render_unexpected_error(request: Request, error: Exception) -> JSONRes
     )
 
 
+async def render_database_unavailable(
+    request: Request, error: Exception
+) -> JSONResponse:
+    """Answer 503 when the database is locked or unreachable, 500 otherwise."""
+    if not _is_unavailable(error):
+        return await render_unexpected_error(request, error)
+
+    log.warning("request.database_unavailable", error_type=type(error).__name__)
+    return JSONResponse(
+        {"detail": "The database is busy or unreachable; retry shortly."},
+        status_code=503,
+        headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+    )
+
+
 def install_exception_handlers(app: FastAPI) -> None:
     """Register the handlers on an app."""
     app.add_exception_handler(CasedeskError, render_domain_error)
+    app.add_exception_handler(OperationalError, render_database_unavailable)
+    app.add_exception_handler(TimeoutError, render_database_unavailable)
     app.add_exception_handler(RequestValidationError, render_validation_error)
     app.add_exception_handler(Exception, render_unexpected_error)
 
@@ -116,3 +138,17 @@ def _encodable(value: Any, depth: int = 0) -> Any:
     if isinstance(value, list | tuple):
         return [_encodable(child, depth + 1) for child in value]
     return value
+
+
+def _is_unavailable(error: Exception) -> bool:
+    """Whether a database error means "try again later", not a bug."""
+    if isinstance(error, TimeoutError | SQLAlchemyTimeoutError):
+        return True
+    original = getattr(error, "orig", None)
+    code = getattr(original, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (SQLITE_BUSY, SQLITE_LOCKED)
+    # A lost connection or an unreachable server, not a failed statement.
+    return bool(getattr(error, "connection_invalidated", False)) or isinstance(
+        original, OSError
+    )
