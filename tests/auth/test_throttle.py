@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from casedesk.config import Settings
 from casedesk.models import AuditEvent
-from tests.auth.support import app_with, client_from, post_login
-from tests.factories import create_user
+from tests.auth.support import BASE_URL, app_with, client_from, post_login
+from tests.factories import ADMIN_EMAIL, Principal, create_user
 
 REDIS_URL = os.environ.get("CASEDESK_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 PASSWORD = "another-long-password"
@@ -254,3 +254,18 @@ async def _require_redis() -> None:
         pytest.skip(f"Redis not reachable at {REDIS_URL}: {error}")
     finally:
         await client.aclose()
+
+
+async def test_unreachable_throttle_store_answers_503(
+    app: FastAPI, admin: Principal
+) -> None:
+    async with app_with(
+        app, rate_limit_storage_url="redis://127.0.0.1:1/0"
+    ) as unreachable:
+        transport = httpx.ASGITransport(app=unreachable, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as client:
+            response = await post_login(client, ADMIN_EMAIL, "wrong-password-here")
+
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "2"
+    assert "password" not in response.text

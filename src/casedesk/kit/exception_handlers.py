@@ -8,6 +8,10 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from limits.errors import StorageError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 
@@ -73,7 +77,7 @@ async def render_unexpected_error(request: Request, error: Exception) -> JSONRes
 async def render_database_unavailable(
     request: Request, error: Exception
 ) -> JSONResponse:
-    """Answer 503 when the database is locked or unreachable, 500 otherwise."""
+    """Answer 503 when a store is locked or unreachable, 500 otherwise."""
     if not _is_unavailable(error):
         return await render_unexpected_error(request, error)
 
@@ -90,6 +94,8 @@ def install_exception_handlers(app: FastAPI) -> None:
     app.add_exception_handler(CasedeskError, render_domain_error)
     app.add_exception_handler(OperationalError, render_database_unavailable)
     app.add_exception_handler(TimeoutError, render_database_unavailable)
+    app.add_exception_handler(RedisError, render_database_unavailable)
+    app.add_exception_handler(StorageError, render_database_unavailable)
     app.add_exception_handler(RequestValidationError, render_validation_error)
     app.add_exception_handler(Exception, render_unexpected_error)
 
@@ -142,8 +148,11 @@ def _encodable(value: Any, depth: int = 0) -> Any:
 
 def _is_unavailable(error: Exception) -> bool:
     """Whether a database error means "try again later", not a bug."""
-    if isinstance(error, TimeoutError | SQLAlchemyTimeoutError):
+    if isinstance(error, TimeoutError | SQLAlchemyTimeoutError | StorageError):
         return True
+    if isinstance(error, RedisError):
+        # The sign-in throttle's store: its outage must not read as a bug.
+        return isinstance(error, RedisConnectionError | RedisTimeoutError)
     original = getattr(error, "orig", None)
     code = getattr(original, "sqlite_errorcode", None)
     if code is not None:
