@@ -137,17 +137,20 @@ async def test_non_member_cannot_list_members(admin: Principal, app: FastAPI) ->
     assert response.json() == FORBIDDEN
 
 
-async def test_key_with_case_read_lists_members(
+async def test_api_keys_cannot_list_members_emails(
     admin: Principal, anonymous: httpx.AsyncClient
 ) -> None:
     key = await issue_key(admin.client, "case:read")
 
-    response = await anonymous.get(
+    listing = await anonymous.get(
         "/members", headers={"Authorization": f"Bearer {key}"}
     )
+    one = await anonymous.get(
+        f"/members/{admin.user_id}", headers={"Authorization": f"Bearer {key}"}
+    )
 
-    assert response.status_code == 200
-    assert [item["email"] for item in response.json()] == ["admin@example.com"]
+    assert (listing.status_code, one.status_code) == (403, 403)
+    assert "admin@example.com" not in listing.text + one.text
 
 
 async def test_one_member_is_read_by_user_id(admin: Principal) -> None:

@@ -12,6 +12,9 @@ from casedesk.auth.principal import InstanceAdmin
 from casedesk.db.session import DbSession
 from casedesk.kit.responses import ADMIN_ONLY
 
+# The largest value both databases store in the sequence column.
+MAX_SEQ = 2**63 - 1
+
 router = APIRouter(prefix="/audit", tags=["audit"], responses=ADMIN_ONLY)
 
 
@@ -22,7 +25,11 @@ async def list_audit_events(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     before_seq: Annotated[
         int | None,
-        Query(ge=1, description="`next_before_seq` of the previous page."),
+        Query(
+            ge=1,
+            le=MAX_SEQ,
+            description="`next_before_seq` of the previous page.",
+        ),
     ] = None,
     action: AuditAction | None = None,
     workspace_id: uuid.UUID | None = None,

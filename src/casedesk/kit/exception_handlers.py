@@ -104,6 +104,9 @@ def _redacted(item: dict[str, Any]) -> dict[str, Any]:
     """A validation error without the secret values its `input` may echo."""
     if "input" not in item:
         return item
+    # An unknown key may be a misspelt secret (`passwrd`): never echo it.
+    if item.get("type") == "extra_forbidden":
+        return {**item, "input": REDACTED}
     if any(_names_secret(part) for part in item.get("loc", ())):
         return {**item, "input": REDACTED}
     if isinstance(item["input"], dict):

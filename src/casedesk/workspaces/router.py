@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request, Response, status
 from casedesk.audit.service import client_address
 from casedesk.auth.principal import CurrentUser, InstanceAdmin
 from casedesk.db.session import DbSession
+from casedesk.errors import Forbidden
 from casedesk.kit.responses import ADMIN_ONLY, UNAUTHENTICATED, WORKSPACE_ERRORS
 from casedesk.kit.schemas import ErrorDetail
 from casedesk.workspaces.deps import (
@@ -15,6 +16,7 @@ from casedesk.workspaces.deps import (
     Members,
     PathWorkspace,
     PathWorkspaceManager,
+    WorkspaceContext,
     WorkspaceManager,
 )
 from casedesk.workspaces.errors import WorkspaceNotFound
@@ -165,15 +167,25 @@ async def delete_workspace(
 
 
 @members_router.get("", response_model=list[MemberRead])
-async def list_members(_: CaseReader, members: Members) -> list[MemberRead]:
-    """The workspace's members and their roles, by email."""
+async def list_members(context: CaseReader, members: Members) -> list[MemberRead]:
+    """The workspace's members and their roles, by email (people only)."""
+    _refuse_api_keys(context)
     return await members.list_members()
 
 
 @members_router.get("/{user_id}", response_model=MemberRead, responses=MEMBER_NOT_FOUND)
-async def get_member(_: CaseReader, members: Members, user_id: uuid.UUID) -> MemberRead:
-    """One member of the workspace."""
+async def get_member(
+    context: CaseReader, members: Members, user_id: uuid.UUID
+) -> MemberRead:
+    """One member of the workspace (people only)."""
+    _refuse_api_keys(context)
     return await members.get(user_id)
+
+
+def _refuse_api_keys(context: WorkspaceContext) -> None:
+    # Members' emails are personal data; keys carry case scopes only.
+    if context.principal.user is None:
+        raise Forbidden("Members are listed to signed-in users only")
 
 
 @members_router.post(
