@@ -55,15 +55,7 @@ LAST_ADMIN: dict[int | str, dict[str, Any]] = {
 async def list_workspaces(session: DbSession, user: CurrentUser) -> list[WorkspaceRead]:
     """The workspaces the caller can open, with their role in each."""
     accesses = await WorkspaceService(session).list_for(user)
-    return [
-        WorkspaceRead(
-            id=access.workspace.id,
-            name=access.workspace.name,
-            role=access.role,
-            created_at=access.workspace.created_at,
-        )
-        for access in accesses
-    ]
+    return [WorkspaceRead.of(access.workspace, access.role) for access in accesses]
 
 
 @router.post(
@@ -88,12 +80,7 @@ async def create_workspace(
         client=client_address(request),
     )
     response.headers["Location"] = f"/workspaces/{workspace.id}"
-    return WorkspaceRead(
-        id=workspace.id,
-        name=workspace.name,
-        role=WorkspaceRole.ADMIN,
-        created_at=workspace.created_at,
-    )
+    return WorkspaceRead.of(workspace, WorkspaceRole.ADMIN)
 
 
 @router.get(
@@ -109,12 +96,7 @@ async def get_workspace(
     if workspace is None:
         raise WorkspaceNotFound()
     assert context.role is not None
-    return WorkspaceRead(
-        id=workspace.id,
-        name=workspace.name,
-        role=context.role,
-        created_at=workspace.created_at,
-    )
+    return WorkspaceRead.of(workspace, context.role)
 
 
 @router.patch(
@@ -136,12 +118,7 @@ async def rename_workspace(
         client=client_address(request),
     )
     assert context.role is not None
-    return WorkspaceRead(
-        id=workspace.id,
-        name=workspace.name,
-        role=context.role,
-        created_at=workspace.created_at,
-    )
+    return WorkspaceRead.of(workspace, context.role)
 
 
 @router.delete(

@@ -7,6 +7,7 @@ from typing import Annotated, Self
 from pydantic import EmailStr, Field, StringConstraints, model_validator
 
 from casedesk.kit.schemas import CHECK_TEXT, InputSchema, Schema
+from casedesk.models import Workspace
 from casedesk.workspaces.roles import WorkspaceRole
 
 WORKSPACE_NAME_MAX_LENGTH = 255
@@ -26,6 +27,16 @@ class WorkspaceRead(Schema):
     name: str
     role: WorkspaceRole
     created_at: datetime
+
+    @classmethod
+    def of(cls, workspace: Workspace, role: WorkspaceRole) -> "WorkspaceRead":
+        """Build from a `Workspace` row and the caller's role there."""
+        return cls(
+            id=workspace.id,
+            name=workspace.name,
+            role=role,
+            created_at=workspace.created_at,
+        )
 
 
 class WorkspaceCreate(InputSchema):
