@@ -23,6 +23,7 @@ from casedesk.kit.pagination import CursorCodec
 from casedesk.kit.security_headers import SecurityHeadersMiddleware
 from casedesk.logging import configure_logging
 from casedesk.service_accounts.router import router as service_accounts_router
+from casedesk.tags.router import case_tags_router, definitions_router
 from casedesk.users.router import router as admin_users_router
 from casedesk.workspaces.deps import validate_path_workspace_id
 from casedesk.workspaces.router import members_router
@@ -33,6 +34,8 @@ WORKSPACE_SCOPED_ROUTERS = (
     events_router,
     members_router,
     service_accounts_router,
+    definitions_router,
+    case_tags_router,
 )
 
 DESCRIPTION = """

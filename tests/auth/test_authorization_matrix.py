@@ -458,6 +458,99 @@ async def doomed_key(world: World, caller: Caller) -> Target:
     )
 
 
+async def new_tag(world: World) -> dict[str, Any]:
+    """A tag of workspace A, defined by the instance admin."""
+    response = await world.admin.post(
+        world.in_a("/case-tags"), json={"name": unique("Tag")[:50], "color": "red"}
+    )
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+async def tag_ids_on_standing_case(world: World) -> set[str]:
+    """The ids of the tags on workspace A's standing case."""
+    listed = await world.admin.get(world.in_a(f"/cases/{world.case_id}/tags"))
+    return {tag["id"] for tag in listed.json()}
+
+
+async def new_tag_body(world: World, caller: Caller) -> Target:
+    """A tag to define; a refusal must not define it."""
+    name = unique("New tag")[:50]
+
+    async def unchanged() -> bool:
+        listed = await world.admin.get(world.in_a("/case-tags"))
+        return name not in {tag["name"] for tag in listed.json()}
+
+    return Target(json={"name": name}, data=(name,), unchanged=unchanged)
+
+
+async def standing_tag(world: World, caller: Caller) -> Target:
+    """A tag of workspace A to read."""
+    tag = await new_tag(world)
+    return Target(params={"tag_id": tag["id"]}, data=(tag["name"], tag["ref"]))
+
+
+async def recoloured_tag(world: World, caller: Caller) -> Target:
+    """A tag of its own to recolour; a refusal must leave its colour."""
+    tag = await new_tag(world)
+
+    async def unchanged() -> bool:
+        read = await world.admin.get(world.in_a(f"/case-tags/{tag['id']}"))
+        return bool(read.json()["color"] == "red")
+
+    return Target(
+        params={"tag_id": tag["id"]},
+        json={"color": "blue"},
+        data=(tag["name"], tag["ref"]),
+        unchanged=unchanged,
+    )
+
+
+async def doomed_tag(world: World, caller: Caller) -> Target:
+    """A tag of its own for this call to delete."""
+    tag = await new_tag(world)
+
+    async def unchanged() -> bool:
+        read = await world.admin.get(world.in_a(f"/case-tags/{tag['id']}"))
+        return read.status_code == 200
+
+    return Target(
+        params={"tag_id": tag["id"]},
+        data=(tag["name"], tag["ref"]),
+        unchanged=unchanged,
+    )
+
+
+async def tag_to_attach(world: World, caller: Caller) -> Target:
+    """A tag of its own to attach to the standing case; a refusal must not."""
+    tag = await new_tag(world)
+
+    async def unchanged() -> bool:
+        return tag["id"] not in await tag_ids_on_standing_case(world)
+
+    return Target(
+        json={"tag_id": tag["id"]}, data=(tag["name"], tag["ref"]), unchanged=unchanged
+    )
+
+
+async def tag_to_detach(world: World, caller: Caller) -> Target:
+    """A tag of its own on the standing case for this call to detach."""
+    tag = await new_tag(world)
+    response = await world.admin.post(
+        world.in_a(f"/cases/{world.case_id}/tags"), json={"tag_id": tag["id"]}
+    )
+    assert response.status_code == 201, response.text
+
+    async def unchanged() -> bool:
+        return tag["id"] in await tag_ids_on_standing_case(world)
+
+    return Target(
+        params={"tag_identifier": tag["ref"]},
+        data=(tag["name"], tag["ref"]),
+        unchanged=unchanged,
+    )
+
+
 @dataclass(frozen=True)
 class Declared:
     """A route's requirement and the target it is called on."""
@@ -496,6 +589,16 @@ DECLARED: dict[tuple[str, str], Declared] = {
     ("PATCH", "/cases/{case_id}"): Declared(scope("case:update"), edited_case),
     ("DELETE", "/cases/{case_id}"): Declared(scope("case:delete"), doomed_case),
     ("GET", "/cases/{case_id}/events"): Declared(scope("case:read")),
+    ("GET", "/case-tags"): Declared(scope("case:read")),
+    ("POST", "/case-tags"): Declared(scope("case:create"), new_tag_body),
+    ("GET", "/case-tags/{tag_id}"): Declared(scope("case:read"), standing_tag),
+    ("PATCH", "/case-tags/{tag_id}"): Declared(scope("case:update"), recoloured_tag),
+    ("DELETE", "/case-tags/{tag_id}"): Declared(scope("case:delete"), doomed_tag),
+    ("GET", "/cases/{case_id}/tags"): Declared(scope("case:read")),
+    ("POST", "/cases/{case_id}/tags"): Declared(scope("case:update"), tag_to_attach),
+    ("DELETE", "/cases/{case_id}/tags/{tag_identifier}"): Declared(
+        scope("case:update"), tag_to_detach
+    ),
     ("GET", "/members"): Declared(MEMBERS_READER),
     ("POST", "/members"): Declared(scope("workspace:manage"), new_member_body),
     ("GET", "/members/{user_id}"): Declared(MEMBERS_READER, target_member),

@@ -489,7 +489,7 @@ class TestOpenApi:
             for method, operation in operations.items()
             if not expected <= set(operation["responses"])
         }
-        assert len([path for path in paths if _is_case_path(path)]) == 6
+        assert len([path for path in paths if _is_case_path(path)]) == 10
         assert missing == {}
 
     async def test_create_documents_the_case_body(

@@ -20,6 +20,7 @@ from casedesk.kit.pagination import (
     query_fingerprint,
 )
 from casedesk.models import Case, User
+from casedesk.tags.service import tags_by_case
 
 
 class CaseOrderBy(StrEnum):
@@ -198,6 +199,8 @@ class CaseLister:
             )
             users = {user.id: UserRead.of(user) for user in found}
 
+        tags = await tags_by_case(self.session, [row.id for row in rows])
+
         field_values: dict[str, Any] | None = (
             {} if params.field_ids is not None else None
         )
@@ -212,6 +215,7 @@ class CaseLister:
                 priority=row.priority,
                 severity=row.severity,
                 assignee=users.get(row.assignee_id) if row.assignee_id else None,
+                tags=tags.get(row.id, []),
                 payload=row.payload if params.include_payload else None,
                 field_values=field_values,
                 num_tasks_completed=row.num_tasks_completed,

@@ -25,6 +25,7 @@ from casedesk.events.enums import CaseEventType
 from casedesk.events.service import CaseEventService
 from casedesk.models import Case, Membership, User, Workspace
 from casedesk.models.base import utcnow
+from casedesk.tags.service import tags_by_case
 
 CASE_TABLE = cast(Table, Case.__table__)
 
@@ -199,6 +200,7 @@ class CaseService:
             user = await self.session.get(User, case.assignee_id)
             assignee = UserRead.of(user) if user is not None else None
 
+        tags = await tags_by_case(self.session, [case.id])
         return CaseRead(
             id=case.id,
             short_id=case.short_id,
@@ -210,6 +212,7 @@ class CaseService:
             severity=case.severity,
             description=case.description,
             assignee=assignee,
+            tags=tags.get(case.id, []),
             payload=case.payload,
         )
 

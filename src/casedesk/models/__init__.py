@@ -8,6 +8,7 @@ from casedesk.models.case import Case
 from casedesk.models.case_event import CaseEvent
 from casedesk.models.membership import Membership
 from casedesk.models.service_account import ServiceAccount
+from casedesk.models.tag import CaseTag, CaseTagLink
 from casedesk.models.user import User
 from casedesk.models.workspace import Workspace
 
@@ -18,6 +19,8 @@ __all__ = [
     "Base",
     "Case",
     "CaseEvent",
+    "CaseTag",
+    "CaseTagLink",
     "Membership",
     "ServiceAccount",
     "User",

@@ -1,0 +1,1 @@
+"""Case tags: workspace tag definitions and the tags on each case."""
