@@ -12,10 +12,16 @@ from casedesk.auth.login import router as sign_in_router
 from casedesk.auth.router import router as users_router
 from casedesk.auth.throttle import LoginThrottle
 from casedesk.cases.router import router as cases_router
+from casedesk.comments.router import router as comments_router
 from casedesk.config import Settings, get_settings
 from casedesk.db.engine import create_engine
 from casedesk.db.session import make_sessionmaker
+from casedesk.dropdowns.router import case_dropdowns_router
+from casedesk.dropdowns.router import definitions_router as dropdowns_router
+from casedesk.durations.router import case_durations_router
+from casedesk.durations.router import definitions_router as durations_router
 from casedesk.events.router import router as events_router
+from casedesk.fields.router import router as fields_router
 from casedesk.health.router import router as health_router
 from casedesk.kit.exception_handlers import install_exception_handlers
 from casedesk.kit.middleware import BodySizeLimitMiddleware, RequestLogMiddleware
@@ -23,7 +29,9 @@ from casedesk.kit.pagination import CursorCodec
 from casedesk.kit.security_headers import SecurityHeadersMiddleware
 from casedesk.logging import configure_logging
 from casedesk.service_accounts.router import router as service_accounts_router
-from casedesk.tags.router import case_tags_router, definitions_router
+from casedesk.tags.router import case_tags_router
+from casedesk.tags.router import definitions_router as tags_router
+from casedesk.tasks.router import router as tasks_router
 from casedesk.users.router import router as admin_users_router
 from casedesk.workspaces.deps import validate_path_workspace_id
 from casedesk.workspaces.router import members_router
@@ -34,8 +42,15 @@ WORKSPACE_SCOPED_ROUTERS = (
     events_router,
     members_router,
     service_accounts_router,
-    definitions_router,
+    tags_router,
     case_tags_router,
+    fields_router,
+    comments_router,
+    tasks_router,
+    dropdowns_router,
+    case_dropdowns_router,
+    durations_router,
+    case_durations_router,
 )
 
 DESCRIPTION = """

@@ -13,9 +13,8 @@ The documentation routes (`/docs`, `/docs/oauth2-redirect`, `/redoc`,
 
 import tempfile
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
-from enum import StrEnum
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,17 +28,33 @@ from casedesk.app import create_app
 from casedesk.config import Settings
 from casedesk.models import Case
 from casedesk.workspaces.roles import WorkspaceRole
+from tests.auth import (
+    matrix_comments,
+    matrix_dropdowns,
+    matrix_durations,
+    matrix_fields,
+    matrix_tasks,
+)
+from tests.auth.matrix_rules import (
+    ALLOWED,
+    ANYONE,
+    INSTANCE_ADMIN,
+    MEMBER,
+    MEMBERS_READER,
+    PERSON,
+    Declared,
+    Target,
+    expected_outcome,
+    nothing_to_check,
+    scope,
+)
 from tests.auth.matrix_world import (
-    KEYS,
     LOGIN_EMAIL,
-    MEMBERS_OF_A,
     PASSWORD,
     WORKSPACE_NAME,
     Caller,
     World,
     build_world,
-    key_scopes_with,
-    key_scopes_without,
     reset_password,
     session_token,
     unique,
@@ -51,156 +66,8 @@ HTTP_METHODS = frozenset({"get", "put", "post", "delete", "patch", "head", "opti
 WORKSPACE_PREFIX = "/workspaces/{workspace_id}"
 NEW_PASSWORD = "a-rotated-matrix-passphrase"
 
-# The roles as the issue defines them; instance admins act as admin anywhere.
-ROLE_SCOPES = {
-    WorkspaceRole.VIEWER: frozenset({"case:read"}),
-    WorkspaceRole.EDITOR: frozenset({"case:read", "case:create", "case:update"}),
-    WorkspaceRole.ADMIN: frozenset(
-        {"case:read", "case:create", "case:update", "case:delete", "workspace:manage"}
-    ),
-}
-ROLES_IN_A = {**MEMBERS_OF_A, Caller.INSTANCE_ADMIN: WorkspaceRole.ADMIN}
-KEYS_OF_A = (Caller.KEY_WITH_SCOPE, Caller.KEY_WITHOUT_SCOPE)
-
-
-# What routes require, and the one rule deciding each cell.
-
-
-class Check(StrEnum):
-    """One condition a route puts on its caller."""
-
-    SIGNED_IN = "a valid session or key"
-    PERSON = "a signed-in user, not an API key"
-    INSTANCE_ADMIN = "an instance admin"
-    IN_WORKSPACE = "access to workspace A"
-    SCOPE = "the route's scope in workspace A"
-
-
-@dataclass(frozen=True)
-class Requirement:
-    """What a route demands, declared once: checks in the order the app runs them."""
-
-    checks: tuple[Check, ...] = ()
-    scope: str | None = None
-    # The `detail` refusing an API key on a route for people.
-    people_only: str = "This route needs a signed-in user, not an API key"
-
-    @property
-    def in_workspace(self) -> bool:
-        """Whether the route acts in a workspace (and has a prefixed mount)."""
-        return Check.IN_WORKSPACE in self.checks
-
-
-ANYONE = Requirement()
-PERSON = Requirement((Check.SIGNED_IN, Check.PERSON))
-INSTANCE_ADMIN = Requirement((Check.SIGNED_IN, Check.INSTANCE_ADMIN))
-MEMBER = Requirement((Check.SIGNED_IN, Check.PERSON, Check.IN_WORKSPACE))
-MEMBERS_READER = Requirement(
-    (Check.SIGNED_IN, Check.IN_WORKSPACE, Check.SCOPE, Check.PERSON),
-    scope="case:read",
-    people_only="Members are listed to signed-in users only",
-)
-
-
-def scope(name: str) -> Requirement:
-    """A workspace-scoped route needing `name` in workspace A."""
-    return Requirement((Check.SIGNED_IN, Check.IN_WORKSPACE, Check.SCOPE), scope=name)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """The answer a cell expects: the route's success, or a refusal."""
-
-    status: int | None
-    body: dict[str, Any] | None = None
-    challenge: str | None = None
-
-
-ALLOWED = Outcome(None)
-UNAUTHORIZED = Outcome(401, {"detail": "Unauthorized"}, challenge="Cookie")
-FORBIDDEN = Outcome(403, {"detail": "Forbidden"})
-
-
-def insufficient_scope(name: str) -> Outcome:
-    """The reference's refusal for a role or key lacking `name`."""
-    return Outcome(
-        403,
-        {
-            "error": {
-                "code": "insufficient_scope",
-                "message": "You don't have permission to perform this action.",
-                "required_scopes": [name],
-                "missing_scopes": [name],
-            }
-        },
-    )
-
-
-def scopes_in_workspace_a(caller: Caller, required: str | None) -> frozenset[str]:
-    """What the caller may do in workspace A."""
-    if caller in ROLES_IN_A:
-        return ROLE_SCOPES[ROLES_IN_A[caller]]
-    if caller is Caller.KEY_WITH_SCOPE:
-        return key_scopes_with(required)
-    if caller is Caller.KEY_WITHOUT_SCOPE:
-        return key_scopes_without(required)
-    return frozenset()
-
-
-def refusal(check: Check, requirement: Requirement, caller: Caller) -> Outcome | None:
-    """How `caller` is refused by one check, or None when it passes."""
-    scope_name = requirement.scope or ""
-    failed = {
-        Check.SIGNED_IN: caller in (Caller.ANONYMOUS, Caller.REVOKED_KEY),
-        Check.PERSON: caller in KEYS,
-        Check.INSTANCE_ADMIN: caller is not Caller.INSTANCE_ADMIN,
-        Check.IN_WORKSPACE: caller not in (*ROLES_IN_A, *KEYS_OF_A),
-        Check.SCOPE: scope_name not in scopes_in_workspace_a(caller, scope_name),
-    }[check]
-    refusals = {
-        Check.SIGNED_IN: UNAUTHORIZED,
-        Check.PERSON: Outcome(403, {"detail": requirement.people_only}),
-        Check.INSTANCE_ADMIN: FORBIDDEN,
-        Check.IN_WORKSPACE: FORBIDDEN,
-        Check.SCOPE: insufficient_scope(scope_name),
-    }
-    return refusals[check] if failed else None
-
-
-def expected_outcome(requirement: Requirement, caller: Caller) -> Outcome:
-    """The rule: the first check the caller fails refuses it; else it succeeds."""
-    for check in requirement.checks:
-        refused = refusal(check, requirement, caller)
-        if refused is not None:
-            return refused
-    return ALLOWED
-
 
 # The target each route is called on.
-
-
-async def _nothing_to_check() -> bool:
-    return True
-
-
-@dataclass
-class Target:
-    """Path values, body, and what a refusal must neither show nor change."""
-
-    params: dict[str, str] = field(default_factory=dict)
-    json: Any = None
-    form: dict[str, str] | None = None
-    data: tuple[str, ...] = ()
-    session: str | None = None
-    unchanged: Callable[[], Awaitable[bool]] = _nothing_to_check
-
-
-TargetBuilder = Callable[[World, Caller], Awaitable[Target]]
-
-
-async def standing_targets(world: World, caller: Caller) -> Target:
-    """Workspace A's case, service account and key, which no cell destroys."""
-    return Target()
 
 
 async def login_form(world: World, caller: Caller) -> Target:
@@ -551,17 +418,10 @@ async def tag_to_detach(world: World, caller: Caller) -> Target:
     )
 
 
-@dataclass(frozen=True)
-class Declared:
-    """A route's requirement and the target it is called on."""
-
-    requirement: Requirement
-    target: TargetBuilder = standing_targets
-
-
 # Keyed by the short path; a workspace-scoped route's prefixed mount
-# (`/workspaces/{workspace_id}/…`) shares its declaration.
-DECLARED: dict[tuple[str, str], Declared] = {
+# (`/workspaces/{workspace_id}/…`) shares its declaration. The routes of the
+# case record's parts are declared beside their targets, one module each.
+CORE_DECLARED: dict[tuple[str, str], Declared] = {
     ("POST", "/auth/login"): Declared(ANYONE, login_form),
     ("POST", "/auth/logout"): Declared(PERSON, own_fresh_session),
     ("GET", "/health"): Declared(ANYONE),
@@ -589,6 +449,7 @@ DECLARED: dict[tuple[str, str], Declared] = {
     ("PATCH", "/cases/{case_id}"): Declared(scope("case:update"), edited_case),
     ("DELETE", "/cases/{case_id}"): Declared(scope("case:delete"), doomed_case),
     ("GET", "/cases/{case_id}/events"): Declared(scope("case:read")),
+    ("GET", "/cases/{case_id}/versions"): Declared(scope("case:read")),
     ("GET", "/case-tags"): Declared(scope("case:read")),
     ("POST", "/case-tags"): Declared(scope("case:create"), new_tag_body),
     ("GET", "/case-tags/{tag_id}"): Declared(scope("case:read"), standing_tag),
@@ -628,6 +489,19 @@ DECLARED: dict[tuple[str, str], Declared] = {
         scope("workspace:manage"), doomed_key
     ),
 }
+
+
+DOMAIN_DECLARATIONS = (
+    matrix_fields.DECLARED,
+    matrix_comments.DECLARED,
+    matrix_tasks.DECLARED,
+    matrix_dropdowns.DECLARED,
+    matrix_durations.DECLARED,
+)
+DECLARED: dict[tuple[str, str], Declared] = dict(CORE_DECLARED)
+for _declarations in DOMAIN_DECLARATIONS:
+    assert not set(_declarations) & set(DECLARED), "a route is declared twice"
+    DECLARED.update(_declarations)
 
 
 # The routes, read from the application.
@@ -792,7 +666,7 @@ async def test_change_check_sees_the_change_an_allowed_call_makes(
     response = await call(world, route, Caller.INSTANCE_ADMIN, target)
 
     assert response.status_code == route.success, response.text
-    assert target.unchanged is not _nothing_to_check
+    assert target.unchanged is not nothing_to_check
     assert not await target.unchanged()
 
 

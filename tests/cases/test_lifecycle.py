@@ -155,6 +155,8 @@ async def test_create_answers_201_with_the_full_case(
         "tags",
         "dropdown_values",
         "rows",
+        "num_tasks_completed",
+        "num_tasks_total",
     }
     assert uuid.UUID(body["id"]).version == 4
     assert body["short_id"] == "CASE-0001"
@@ -167,12 +169,18 @@ async def test_create_answers_201_with_the_full_case(
         "medium",
         "high",
     )
-    assert body["fields"] == []
+    assert [(field["id"], field["reserved"]) for field in body["fields"]] == [
+        ("id", True),
+        ("case_id", True),
+        ("created_at", True),
+        ("updated_at", True),
+    ]
     assert body["assignee"] is None
     assert body["payload"] is None
     assert body["tags"] == []
     assert body["dropdown_values"] == []
     assert body["rows"] == []
+    assert (body["num_tasks_completed"], body["num_tasks_total"]) == (0, 0)
 
 
 async def test_create_location_header_reads_the_same_case(

@@ -377,7 +377,38 @@ def _operations_of(router: APIRouter, *, prefix: str) -> set[tuple[str, str]]:
 
 
 def _is_case_path(path: str) -> bool:
-    return path.startswith(("/cases", WORKSPACE_PREFIX + "/cases"))
+    """A route of the case record: `/cases…` and the `/case-…` definitions."""
+    return path.removeprefix(WORKSPACE_PREFIX).startswith("/case")
+
+
+CASE_RECORD_PATHS = {
+    "/cases",
+    "/cases/{case_id}",
+    "/cases/{case_id}/versions",
+    "/cases/{case_id}/events",
+    "/case-tags",
+    "/case-tags/{tag_id}",
+    "/cases/{case_id}/tags",
+    "/cases/{case_id}/tags/{tag_identifier}",
+    "/case-fields",
+    "/case-fields/{field_id}",
+    "/cases/{case_id}/comments",
+    "/cases/{case_id}/comments/threads",
+    "/cases/{case_id}/comments/{comment_id}",
+    "/cases/{case_id}/tasks",
+    "/cases/{case_id}/tasks/{task_id}",
+    "/case-dropdowns",
+    "/case-dropdowns/{definition_id}",
+    "/case-dropdowns/{definition_id}/options",
+    "/case-dropdowns/{definition_id}/options/reorder",
+    "/case-dropdowns/{definition_id}/options/{option_id}",
+    "/cases/{case_id}/dropdowns",
+    "/cases/{case_id}/dropdowns/{definition_id}",
+    "/case-durations",
+    "/case-durations/{definition_id}",
+    "/cases/{case_id}/durations",
+    "/cases/{case_id}/durations/{duration_id}",
+}
 
 
 class TestOpenApi:
@@ -489,7 +520,10 @@ class TestOpenApi:
             for method, operation in operations.items()
             if not expected <= set(operation["responses"])
         }
-        assert len([path for path in paths if _is_case_path(path)]) == 10
+        case_paths = {path for path in paths if _is_case_path(path)}
+        assert case_paths == CASE_RECORD_PATHS | {
+            WORKSPACE_PREFIX + path for path in CASE_RECORD_PATHS
+        }
         assert missing == {}
 
     async def test_create_documents_the_case_body(

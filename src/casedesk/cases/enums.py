@@ -88,3 +88,15 @@ SEVERITY_DESCRIPTION = (
     "action, broad scope); fatal 6 (too late for remedial action); other 99 "
     "(not mapped)."
 )
+
+
+class CaseTaskStatus(StrEnum):
+    """Where a task of a case stands."""
+
+    TODO = "todo"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    BLOCKED = "blocked"
+
+
+TASK_STATUS_CODES = {"todo": 0, "in_progress": 1, "completed": 2, "blocked": 3}

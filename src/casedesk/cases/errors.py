@@ -1,5 +1,6 @@
 """Case failures."""
 
+import json
 import uuid
 
 from casedesk.errors import BadRequest, NotFound, Unprocessable
@@ -45,3 +46,23 @@ class AssigneeInactive(Unprocessable):
 
 class InvalidFieldIds(BadRequest):
     """A requested `field_ids` entry can never name a custom field."""
+
+
+class ClosureRequirementsNotMet(Unprocessable):
+    """Closing or resolving would leave required fields or dropdowns empty.
+
+    The `detail` is a string holding JSON, as compatible clients parse it.
+    """
+
+    def __init__(self, missing_fields: list[str], missing_dropdowns: list[str]) -> None:
+        super().__init__(
+            json.dumps(
+                {
+                    "code": "closure_requirements_not_met",
+                    "missing_fields": missing_fields,
+                    "missing_dropdowns": missing_dropdowns,
+                }
+            )
+        )
+        self.missing_fields = missing_fields
+        self.missing_dropdowns = missing_dropdowns

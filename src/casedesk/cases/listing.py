@@ -9,9 +9,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, literal, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casedesk.auth.principal import Actor
 from casedesk.auth.schemas import UserRead
 from casedesk.cases.enums import CasePriority, CaseSeverity, CaseStatus
 from casedesk.cases.schemas import CaseReadMinimal
+from casedesk.dropdowns.service import DropdownService
+from casedesk.durations.service import durations_for_cases
+from casedesk.fields.service import CaseFieldService
 from casedesk.kit.pagination import (
     CursorCodec,
     CursorPage,
@@ -60,6 +64,7 @@ class CaseListParams:
     order_by: CaseOrderBy = CaseOrderBy.CREATED_AT
     sort: SortDirection = SortDirection.DESC
     include_payload: bool = False
+    include_durations: bool = False
     field_ids: list[str] | None = None
     filters: list[ColumnElement[bool]] = field(default_factory=list)
     # Everything that defines the filters, for binding cursors to the query.
@@ -199,11 +204,22 @@ class CaseLister:
             )
             users = {user.id: UserRead.of(user) for user in found}
 
-        tags = await tags_by_case(self.session, [row.id for row in rows])
+        case_ids = [row.id for row in rows]
+        tags = await tags_by_case(self.session, case_ids)
+        dropdown_values = await DropdownService(
+            self.session, workspace_id=self.workspace_id, actor=Actor.system()
+        ).values_for_cases(case_ids)
 
-        field_values: dict[str, Any] | None = (
-            {} if params.field_ids is not None else None
-        )
+        field_values: dict[uuid.UUID, dict[str, Any]] | None = None
+        if params.field_ids is not None:
+            field_values = await CaseFieldService(
+                self.session, workspace_id=self.workspace_id, actor=Actor.system()
+            ).values_for_cases(case_ids, params.field_ids)
+
+        durations: dict[uuid.UUID, list[dict[str, Any]]] = {}
+        if params.include_durations:
+            durations = await durations_for_cases(self.session, case_ids)
+
         return [
             CaseReadMinimal(
                 id=row.id,
@@ -216,8 +232,12 @@ class CaseLister:
                 severity=row.severity,
                 assignee=users.get(row.assignee_id) if row.assignee_id else None,
                 tags=tags.get(row.id, []),
+                dropdown_values=dropdown_values.get(row.id, []),
+                durations=durations.get(row.id) or None,
                 payload=row.payload if params.include_payload else None,
-                field_values=field_values,
+                field_values=(
+                    field_values.get(row.id, {}) if field_values is not None else None
+                ),
                 num_tasks_completed=row.num_tasks_completed,
                 num_tasks_total=row.num_tasks_total,
             )

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Response, status
 from casedesk.cases.deps import Cases, Lister
 from casedesk.cases.listing import CaseListParams, CaseOrderBy, SortDirection
 from casedesk.cases.schemas import CaseCreate, CaseRead, CaseReadMinimal, CaseUpdate
+from casedesk.cases.versions import CaseTextVersionRead, VersionedText
 from casedesk.fields.names import check_requested_field_name
 from casedesk.kit.pagination import MAX_CURSOR_LENGTH, CursorPage
 from casedesk.kit.responses import CASE_NOT_FOUND, WORKSPACE_ERRORS
@@ -57,6 +58,7 @@ async def list_cases(
         order_by=order_by,
         sort=sort,
         include_payload=include_payload,
+        include_durations=include_durations,
         field_ids=requested_fields,
     )
     return await lister.page(params)
@@ -87,9 +89,36 @@ async def get_case(
     case_id: uuid.UUID,
     include_rows: bool = False,
 ) -> CaseRead:
-    """One case with its description, fields and payload."""
+    """One case with its description, fields and payload.
+
+    A signed-in user's first view within five minutes records `case_viewed`.
+    """
     case = await cases.get(case_id)
+    await cases.record_view(case)
     return await cases.read(case)
+
+
+@router.get(
+    "/{case_id}/versions",
+    response_model=list[CaseTextVersionRead],
+    responses=CASE_NOT_FOUND,
+)
+async def list_case_versions(
+    _: CaseReader,
+    cases: Cases,
+    case_id: uuid.UUID,
+    field: Annotated[
+        VersionedText | None,
+        Query(description="Only the versions of this text."),
+    ] = None,
+) -> list[CaseTextVersionRead]:
+    """Every version of the case's summary and description, oldest first.
+
+    Version 1 of each is the text the case was created with; each change
+    adds the next.
+    """
+    case = await cases.get(case_id)
+    return await cases.versions.list_for_case(case.id, field)
 
 
 @router.patch(

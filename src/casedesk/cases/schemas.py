@@ -148,3 +148,5 @@ class CaseRead(Schema):
     tags: list[CaseTagRead] = Field(default_factory=list)
     dropdown_values: list[dict[str, Any]] = Field(default_factory=list)
     rows: list[dict[str, Any]] = Field(default_factory=list)
+    num_tasks_completed: int = 0
+    num_tasks_total: int = 0

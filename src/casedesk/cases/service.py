@@ -2,6 +2,8 @@
 
 import json
 import uuid
+from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any, cast
 
 from sqlalchemy import Table, delete, insert, literal, select, update
@@ -16,18 +18,35 @@ from casedesk.cases.errors import (
     AssigneeInactive,
     AssigneeNotMember,
     CaseNotFound,
-    DropdownDefinitionNotFound,
-    UnknownCustomField,
+    ClosureRequirementsNotMet,
 )
-from casedesk.cases.schemas import CaseCreate, CaseRead, CaseUpdate, DropdownValueInput
+from casedesk.cases.schemas import (
+    CaseCreate,
+    CaseRead,
+    CaseUpdate,
+    DropdownValueInput,
+)
+from casedesk.cases.versions import CaseVersions, VersionedText
+from casedesk.dropdowns.service import DropdownService, ResolvedSelection
 from casedesk.errors import Conflict
 from casedesk.events.enums import CaseEventType
 from casedesk.events.service import CaseEventService
-from casedesk.models import Case, Membership, User, Workspace
+from casedesk.fields.service import CaseFieldService, FieldWrite
+from casedesk.models import (
+    Case,
+    CaseEvent,
+    CaseTagLink,
+    Membership,
+    User,
+    Workspace,
+)
 from casedesk.models.base import utcnow
 from casedesk.tags.service import tags_by_case
 
 CASE_TABLE = cast(Table, Case.__table__)
+CLOSING_STATUSES = frozenset({CaseStatus.CLOSED, CaseStatus.RESOLVED})
+# Views by one user within this window record a single `case_viewed` event.
+VIEW_DEDUPE_WINDOW = timedelta(minutes=5)
 
 
 class CaseService:
@@ -44,13 +63,27 @@ class CaseService:
         self.workspace_id = workspace_id
         self.actor = actor
         self.events = CaseEventService(session)
+        self.fields = CaseFieldService(session, workspace_id=workspace_id, actor=actor)
+        self.dropdowns = DropdownService(
+            session, workspace_id=workspace_id, actor=actor
+        )
+        self.versions = CaseVersions(session, actor)
 
     async def create(
-        self, params: CaseCreate, *, external_id: str | None = None
+        self,
+        params: CaseCreate,
+        *,
+        external_id: str | None = None,
+        tag_ids: Sequence[uuid.UUID] = (),
     ) -> Case:
-        """Create a case and its `case_created` event, numbered last."""
-        self._check_custom_fields(params.fields)
-        self._check_dropdown_values(params.dropdown_values)
+        """Create a case and its `case_created` event, numbered last.
+
+        Fields, dropdowns, tags (`tag_ids`, of this workspace, used by
+        importers) and assignee given at creation are part of the case, not
+        changes to it: `case_created` is its only event.
+        """
+        field_write = await self._validated_fields(params.fields)
+        selections = await self._resolved_dropdowns(params.dropdown_values)
         if params.assignee_id is not None:
             await self._check_assignee(params.assignee_id)
 
@@ -78,7 +111,18 @@ class CaseService:
                 raise
             raise Conflict(f"A case for '{external_id}' already exists") from error
 
-        self._record(values["id"], CaseEventType.CASE_CREATED)
+        case_id = values["id"]
+        await self.fields.write(
+            case_id, field_write or FieldWrite(values={}, fields={}), is_new_case=True
+        )
+        if selections:
+            await self.dropdowns.apply(case_id, selections, record_events=False)
+        self.session.add_all(
+            CaseTagLink(case_id=case_id, tag_id=tag_id, created_at=now)
+            for tag_id in dict.fromkeys(tag_ids)
+        )
+        self.versions.start(case_id, params.summary, params.description)
+        self._record(case_id, CaseEventType.CASE_CREATED)
         await self.session.flush()
         return Case(number=number, **values)
 
@@ -107,14 +151,16 @@ class CaseService:
     async def update(self, case: Case, params: CaseUpdate) -> None:
         """Apply the keys present in `params`, recording one event per change."""
         given = params.model_fields_set
-        self._check_custom_fields(params.fields)
-        self._check_dropdown_values(params.dropdown_values)
+        field_write = await self._validated_fields(params.fields)
+        selections = await self._resolved_dropdowns(params.dropdown_values)
         if "assignee_id" in given and params.assignee_id is not None:
             await self._check_assignee(params.assignee_id)
+        if params.status in CLOSING_STATUSES and params.status != case.status:
+            await self._check_closure(case, field_write, selections)
 
         # Events are recorded in a fixed order: status, priority, severity,
-        # summary, assignee, payload. A value equal to the current one
-        # records nothing.
+        # fields, dropdowns, summary, assignee, payload. A value equal to the
+        # current one records nothing; a dropdown choice always records.
         row_changed = False
         if params.status is not None and params.status != case.status:
             self._record(
@@ -146,6 +192,21 @@ class CaseService:
             case.severity = params.severity
             row_changed = True
 
+        if field_write is not None:
+            changes = await self.fields.write(case.id, field_write)
+            if changes:
+                self._record(
+                    case.id,
+                    CaseEventType.FIELDS_CHANGED,
+                    changes=[
+                        {"field": change.field, "old": change.old, "new": change.new}
+                        for change in changes
+                    ],
+                )
+
+        if selections:
+            await self.dropdowns.apply(case.id, selections)
+
         if params.summary is not None and params.summary != case.summary:
             self._record(
                 case.id,
@@ -155,10 +216,14 @@ class CaseService:
                 new=params.summary,
             )
             case.summary = params.summary
+            await self.versions.append(case.id, VersionedText.SUMMARY, case.summary)
             row_changed = True
 
         if params.description is not None and params.description != case.description:
             case.description = params.description
+            await self.versions.append(
+                case.id, VersionedText.DESCRIPTION, case.description
+            )
             row_changed = True
 
         if "assignee_id" in given and params.assignee_id != case.assignee_id:
@@ -201,6 +266,7 @@ class CaseService:
             assignee = UserRead.of(user) if user is not None else None
 
         tags = await tags_by_case(self.session, [case.id])
+        dropdown_values = await self.dropdowns.values_for_cases([case.id])
         return CaseRead(
             id=case.id,
             short_id=case.short_id,
@@ -211,10 +277,40 @@ class CaseService:
             priority=case.priority,
             severity=case.severity,
             description=case.description,
+            fields=await self.fields.read_for_case(case),
             assignee=assignee,
             tags=tags.get(case.id, []),
+            dropdown_values=dropdown_values.get(case.id, []),
             payload=case.payload,
+            num_tasks_completed=case.num_tasks_completed,
+            num_tasks_total=case.num_tasks_total,
         )
+
+    async def record_view(self, case: Case) -> None:
+        """Record that the calling user opened the case.
+
+        One `case_viewed` per user and case within the dedupe window; API
+        keys and service accounts record none.
+        """
+        user_id = self.actor.user_id
+        if user_id is None:
+            return
+
+        # XXX(concurrency): two first views at the same instant both find no
+        # recent view and record two events; harmless, but not deduplicated.
+        recent = await self.session.scalar(
+            select(CaseEvent.seq)
+            .where(
+                CaseEvent.case_id == case.id,
+                CaseEvent.type == CaseEventType.CASE_VIEWED.value,
+                CaseEvent.user_id == user_id,
+                CaseEvent.created_at > utcnow() - VIEW_DEDUPE_WINDOW,
+            )
+            .limit(1)
+        )
+        if recent is None:
+            self._record(case.id, CaseEventType.CASE_VIEWED)
+            await self.session.flush()
 
     async def _insert_numbered(self, values: dict[str, Any]) -> int:
         """Insert the case row with the workspace's next number.
@@ -262,31 +358,50 @@ class CaseService:
             **data,
         )
 
-    def _check_custom_fields(self, fields: dict[str, Any] | None) -> None:
-        # XXX(compat): custom field definitions do not exist yet, so any key
-        # is unknown; a request naming one is refused rather than dropped.
-        for name in fields or {}:
-            raise UnknownCustomField(name)
+    async def _validated_fields(
+        self, fields: dict[str, Any] | None
+    ) -> FieldWrite | None:
+        if not fields:
+            return None
+        return await self.fields.validate(fields)
 
-    def _check_dropdown_values(
+    async def _resolved_dropdowns(
         self, selections: list[DropdownValueInput] | None
+    ) -> list[ResolvedSelection]:
+        if not selections:
+            return []
+        return await self.dropdowns.resolve(selections)
+
+    async def _check_closure(
+        self,
+        case: Case,
+        field_write: FieldWrite | None,
+        selections: list[ResolvedSelection],
     ) -> None:
-        for selection in selections or []:
-            reference = selection.definition_ref or str(selection.definition_id)
-            raise DropdownDefinitionNotFound(reference)
+        missing_fields = await self.fields.missing_on_closure(case.id, field_write)
+        missing_dropdowns = await self.dropdowns.missing_on_closure(case.id, selections)
+        if missing_fields or missing_dropdowns:
+            raise ClosureRequirementsNotMet(missing_fields, missing_dropdowns)
 
     async def _check_assignee(self, user_id: uuid.UUID) -> None:
-        # A deleted user has no memberships left; a deactivated one keeps
-        # them, so that reactivating restores their access, but takes no work.
-        assignee = await self.session.scalar(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(User.id == user_id, Membership.workspace_id == self.workspace_id)
-        )
-        if assignee is None:
-            raise AssigneeNotMember(user_id)
-        if not assignee.is_active:
-            raise AssigneeInactive(user_id)
+        await check_assignable(self.session, self.workspace_id, user_id)
+
+
+async def check_assignable(
+    session: AsyncSession, workspace_id: uuid.UUID, user_id: uuid.UUID
+) -> None:
+    """Refuse an assignee (of a case or a task) who cannot take work here."""
+    # A deleted user has no memberships left; a deactivated one keeps
+    # them, so that reactivating restores their access, but takes no work.
+    assignee = await session.scalar(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(User.id == user_id, Membership.workspace_id == workspace_id)
+    )
+    if assignee is None:
+        raise AssigneeNotMember(user_id)
+    if not assignee.is_active:
+        raise AssigneeInactive(user_id)
 
 
 def _status_event_type(old: CaseStatus, new: CaseStatus) -> CaseEventType:

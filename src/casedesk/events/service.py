@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from casedesk.auth.principal import Actor
 from casedesk.auth.schemas import UserRead
+from casedesk.durations.refresh import note_new_event
 from casedesk.events.enums import USER_REFERENCE_KEYS, CaseEventType
 from casedesk.events.schemas import CaseEventsRead
 from casedesk.models import CaseEvent, User
@@ -41,6 +42,7 @@ class CaseEventService:
             created_at=utcnow(),
         )
         self.session.add(event)
+        note_new_event(self.session, case_id)
         return event
 
     async def list_for_case(self, case_id: uuid.UUID) -> CaseEventsRead:

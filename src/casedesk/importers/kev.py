@@ -27,8 +27,13 @@ from casedesk.cases.enums import CasePriority, CaseSeverity, CaseStatus
 from casedesk.cases.schemas import CaseCreate
 from casedesk.cases.service import CaseService
 from casedesk.errors import CasedeskError
-from casedesk.models import Case
+from casedesk.fields.schemas import CaseFieldCreate
+from casedesk.fields.service import CaseFieldService
+from casedesk.fields.types import FieldType
+from casedesk.models import Case, CaseTag
 from casedesk.models.case import DESCRIPTION_MAX_LENGTH, SUMMARY_MAX_LENGTH
+from casedesk.tags.schemas import CaseTagCreate, slugify
+from casedesk.tags.service import TagService
 
 log = structlog.get_logger(__name__)
 
@@ -43,10 +48,32 @@ RANSOMWARE_KNOWN = "Known"
 BATCH_SIZE = 100
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+CWE_PATTERN = r"^(NVD-)?CWE-[A-Za-z0-9-]{1,40}$"
+
+# The custom fields every imported case fills, created when missing.
+KEV_FIELDS = (
+    CaseFieldCreate(name="cve_id", type=FieldType.TEXT, display_name="CVE"),
+    CaseFieldCreate(name="vendor", type=FieldType.TEXT, display_name="Vendor"),
+    CaseFieldCreate(name="product", type=FieldType.TEXT, display_name="Product"),
+    CaseFieldCreate(
+        name="date_added", type=FieldType.DATE, display_name="Added to KEV"
+    ),
+    CaseFieldCreate(name="due_date", type=FieldType.DATE, display_name="Due date"),
+    CaseFieldCreate(
+        name="ransomware_use",
+        type=FieldType.SELECT,
+        display_name="Known ransomware use",
+        options=["Known", "Unknown"],
+    ),
+)
 
 
 class KevFileError(CasedeskError):
     """The file is not a KEV catalog at all."""
+
+
+class KevFieldConflict(CasedeskError):
+    """The workspace defines a field the import needs with another type."""
 
 
 def _iso_date_string(value: Any) -> Any:
@@ -73,7 +100,7 @@ class KevRecord(BaseModel):
     due_date: IsoDate = Field(alias="dueDate")
     known_ransomware_campaign_use: str = Field(alias="knownRansomwareCampaignUse")
     notes: str = ""
-    cwes: list[str] = Field(default_factory=list)
+    cwes: list[Annotated[str, Field(pattern=CWE_PATTERN)]] = Field(default_factory=list)
 
     @model_validator(mode="before")
     @classmethod
@@ -103,6 +130,7 @@ class _PendingCase:
     index: int
     external_id: str
     params: CaseCreate
+    tag_ids: list[uuid.UUID]
 
 
 def load_catalog(path: Path) -> list[Any]:
@@ -148,6 +176,14 @@ def case_for(record: KevRecord, raw: dict[str, Any], *, today: date) -> CaseCrea
         status=CaseStatus.NEW,
         priority=priority,
         severity=CaseSeverity.HIGH if ransomware else CaseSeverity.MEDIUM,
+        fields={
+            "cve_id": record.cve_id,
+            "vendor": record.vendor_project,
+            "product": record.product,
+            "date_added": record.date_added.isoformat(),
+            "due_date": record.due_date.isoformat(),
+            "ransomware_use": record.known_ransomware_campaign_use,
+        },
         payload=raw,
     )
 
@@ -162,24 +198,34 @@ async def import_catalog(
 ) -> ImportSummary:
     """Create a case for every entry not imported before; skip malformed ones.
 
-    Cases are committed in batches; a record the database refuses loses only
-    itself, never the rest of its batch.
+    Each case gets the KEV custom fields and its CWEs as tags; the field and
+    tag definitions are created first, when missing. Cases are committed in
+    batches; a record the database refuses loses only itself, never the rest
+    of its batch.
     """
     today = today or datetime.now(UTC).date()
-    cases = CaseService(session, workspace_id=workspace_id, actor=Actor.system())
-    present = await _imported_external_ids(session, workspace_id)
     summary = ImportSummary(total=len(records))
-    batch: list[_PendingCase] = []
-
+    valid: list[tuple[int, KevRecord, CaseCreate]] = []
     for index, raw in enumerate(records):
         try:
             record = KevRecord.model_validate(raw)
-            params = case_for(record, raw, today=today)
+            valid.append((index, record, case_for(record, raw, today=today)))
         except ValidationError as error:
             summary.skipped.append((index, _describe(error)))
             on_progress()
-            continue
 
+    await ensure_kev_fields(session, workspace_id)
+    tag_ids = await ensure_tags(
+        session,
+        workspace_id,
+        sorted({cwe for _, record, _ in valid for cwe in record.cwes}),
+    )
+    await session.commit()
+
+    cases = CaseService(session, workspace_id=workspace_id, actor=Actor.system())
+    present = await _imported_external_ids(session, workspace_id)
+    batch: list[_PendingCase] = []
+    for index, record, params in valid:
         external_id = external_id_of(record)
         if external_id in present:
             summary.already_present += 1
@@ -187,9 +233,10 @@ async def import_catalog(
             continue
 
         present.add(external_id)
-        batch.append(_PendingCase(index, external_id, params))
+        tags = [tag_ids[cwe] for cwe in record.cwes]
+        batch.append(_PendingCase(index, external_id, params, tags))
         try:
-            await cases.create(params, external_id=external_id)
+            await cases.create(params, external_id=external_id, tag_ids=tags)
         except (CasedeskError, DataError):
             await session.rollback()
             await _create_one_by_one(session, cases, batch, summary, present)
@@ -208,6 +255,53 @@ async def import_catalog(
         skipped=len(summary.skipped),
     )
     return summary
+
+
+async def ensure_kev_fields(session: AsyncSession, workspace_id: uuid.UUID) -> None:
+    """Define the KEV custom fields the workspace lacks.
+
+    A field of the same name but another type (or a choice list without the
+    KEV values) stops the import before anything is written.
+    """
+    fields = CaseFieldService(session, workspace_id=workspace_id, actor=Actor.system())
+    existing = {field.id: field for field in await fields.list_all()}
+    for wanted in KEV_FIELDS:
+        found = existing.get(wanted.name)
+        if found is None:
+            await fields.create(wanted)
+            continue
+
+        fits = found.type.value == wanted.type.value and set(
+            wanted.options or []
+        ) <= set(found.options or wanted.options or [])
+        if not fits:
+            raise KevFieldConflict(
+                f"Field '{wanted.name}' is"
+                f" {_described(found.type.value, found.options)} but the KEV"
+                f" import needs {_described(wanted.type.value, wanted.options)}."
+                " Rename or delete it, or import into another workspace."
+            )
+
+
+async def ensure_tags(
+    session: AsyncSession, workspace_id: uuid.UUID, names: list[str]
+) -> dict[str, uuid.UUID]:
+    """The id of the tag for each name, defining the ones the workspace lacks."""
+    refs = {name: slugify(name) for name in names}
+    found = await session.execute(
+        select(CaseTag.ref, CaseTag.id).where(
+            CaseTag.workspace_id == workspace_id, CaseTag.ref.in_(set(refs.values()))
+        )
+    )
+    by_ref = dict(found.tuples().all())
+
+    tags = TagService(session, workspace_id=workspace_id, actor=Actor.system())
+    ids = {}
+    for name, ref in refs.items():
+        if ref not in by_ref:
+            by_ref[ref] = (await tags.create(CaseTagCreate(name=name))).id
+        ids[name] = by_ref[ref]
+    return ids
 
 
 async def _imported_external_ids(
@@ -243,7 +337,11 @@ async def _create_one_by_one(
     for pending in batch:
         try:
             async with session.begin_nested():
-                await cases.create(pending.params, external_id=pending.external_id)
+                await cases.create(
+                    pending.params,
+                    external_id=pending.external_id,
+                    tag_ids=pending.tag_ids,
+                )
         except (CasedeskError, DataError) as error:
             reason = error.message if isinstance(error, CasedeskError) else error.orig
             summary.skipped.append((pending.index, str(reason)))
@@ -274,6 +372,10 @@ def _unstorable_text(value: Any) -> str | None:
             for position, child in enumerate(item):
                 stack.append((child, f"{location}[{position}]"))
     return None
+
+
+def _described(field_type: str, options: list[str] | None) -> str:
+    return f"{field_type} {options}" if options else field_type
 
 
 def _refuse_constant(name: str) -> Any:

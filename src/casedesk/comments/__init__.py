@@ -1,0 +1,1 @@
+"""Comments on cases, with one level of replies."""

@@ -1,0 +1,1 @@
+"""Dropdowns: single-choice lists a workspace defines, chosen per case."""

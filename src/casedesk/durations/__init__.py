@@ -1,0 +1,1 @@
+"""Durations: time between timeline events, measured on every case."""

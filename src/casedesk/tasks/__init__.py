@@ -1,0 +1,1 @@
+"""Tasks: the work items of a case."""
