@@ -11,6 +11,7 @@ from casedesk.auth.backend import build_auth_backend
 from casedesk.auth.login import router as sign_in_router
 from casedesk.auth.router import router as users_router
 from casedesk.auth.throttle import LoginThrottle
+from casedesk.cases.batch_router import router as batch_router
 from casedesk.cases.router import router as cases_router
 from casedesk.comments.router import router as comments_router
 from casedesk.config import Settings, get_settings
@@ -28,6 +29,7 @@ from casedesk.kit.middleware import BodySizeLimitMiddleware, RequestLogMiddlewar
 from casedesk.kit.pagination import CursorCodec
 from casedesk.kit.security_headers import SecurityHeadersMiddleware
 from casedesk.logging import configure_logging
+from casedesk.metrics.router import case_metrics_router, operations_router
 from casedesk.service_accounts.router import router as service_accounts_router
 from casedesk.tags.router import case_tags_router
 from casedesk.tags.router import definitions_router as tags_router
@@ -37,7 +39,10 @@ from casedesk.workspaces.deps import validate_path_workspace_id
 from casedesk.workspaces.router import members_router
 from casedesk.workspaces.router import router as workspaces_router
 
+# `/cases/metrics` and the batch routes come before `/cases/{case_id}`.
 WORKSPACE_SCOPED_ROUTERS = (
+    case_metrics_router,
+    batch_router,
     cases_router,
     events_router,
     members_router,
@@ -95,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(workspaces_router)
     app.include_router(health_router)
     app.include_router(audit_router)
+    app.include_router(operations_router)
     for router in WORKSPACE_SCOPED_ROUTERS:
         app.include_router(router)
         app.include_router(

@@ -29,10 +29,13 @@ from casedesk.config import Settings
 from casedesk.models import Case
 from casedesk.workspaces.roles import WorkspaceRole
 from tests.auth import (
+    matrix_batch,
     matrix_comments,
     matrix_dropdowns,
     matrix_durations,
     matrix_fields,
+    matrix_metrics,
+    matrix_search,
     matrix_tasks,
 )
 from tests.auth.matrix_rules import (
@@ -497,6 +500,9 @@ DOMAIN_DECLARATIONS = (
     matrix_tasks.DECLARED,
     matrix_dropdowns.DECLARED,
     matrix_durations.DECLARED,
+    matrix_search.DECLARED,
+    matrix_batch.DECLARED,
+    matrix_metrics.DECLARED,
 )
 DECLARED: dict[tuple[str, str], Declared] = dict(CORE_DECLARED)
 for _declarations in DOMAIN_DECLARATIONS:

@@ -1,0 +1,1 @@
+"""Operational and case metrics."""
