@@ -19,7 +19,7 @@ run: setup
 test: setup
 	$(VENV)/bin/ruff check src tests
 	$(VENV)/bin/ruff format --check src tests
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n auto --dist loadfile
 
 setup: $(VENV)/.synced
 
@@ -39,6 +39,18 @@ lint: setup
 format: setup
 	$(VENV)/bin/ruff format src tests
 	$(VENV)/bin/ruff check --fix src tests
+
+# The million-case benchmark (bench/): a PostgreSQL database of its own,
+# created, migrated and seeded on first use (a few minutes), then measured.
+CASEDESK_BENCH_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/casedesk_bench
+BENCH_CASES ?= 1000000
+export CASEDESK_BENCH_DATABASE_URL BENCH_CASES
+
+bench: setup
+	$(VENV)/bin/python -m bench.database
+	CASEDESK_DATABASE_URL=$(CASEDESK_BENCH_DATABASE_URL) $(VENV)/bin/casedesk migrate
+	$(VENV)/bin/python -m bench.seed
+	$(VENV)/bin/python -m bench.run
 
 clean:
 	rm -rf $(VENV) $(TOOLS)

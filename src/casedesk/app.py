@@ -29,6 +29,10 @@ from casedesk.kit.middleware import BodySizeLimitMiddleware, RequestLogMiddlewar
 from casedesk.kit.pagination import CursorCodec
 from casedesk.kit.security_headers import SecurityHeadersMiddleware
 from casedesk.logging import configure_logging
+from casedesk.metrics.middleware import (
+    RequestMetricsMiddleware,
+    install_operations_metrics,
+)
 from casedesk.metrics.router import case_metrics_router, operations_router
 from casedesk.service_accounts.router import router as service_accounts_router
 from casedesk.tags.router import case_tags_router
@@ -123,6 +127,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         https=settings.cookie_secure,
     )
     app.add_middleware(RequestLogMiddleware)
+    app.add_middleware(
+        RequestMetricsMiddleware, metrics=install_operations_metrics(app)
+    )
     return app
 
 

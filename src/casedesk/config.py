@@ -53,6 +53,13 @@ class Settings(BaseSettings):
         default="30/minute",
         description="Failed sign-ins allowed per client address; `;` separated.",
     )
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Bearer token that `GET /metrics` requires; unset or blank "
+            "disables the route (404)."
+        ),
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -63,6 +70,14 @@ class Settings(BaseSettings):
             return "postgresql+asyncpg://" + value.split("://", 1)[1]
         if value.startswith("sqlite://"):
             return "sqlite+aiosqlite://" + value.split("://", 1)[1]
+        return value
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _blank_token_disables(cls, value: SecretStr | None) -> SecretStr | None:
+        # An empty token would let `Authorization: Bearer ` through.
+        if value is None or not value.get_secret_value().strip():
+            return None
         return value
 
     @field_validator("login_limits_per_account", "login_limits_per_client")

@@ -42,6 +42,9 @@ class Check(StrEnum):
     INSTANCE_ADMIN = "an instance admin"
     IN_WORKSPACE = "access to workspace A"
     SCOPE = "the route's scope in workspace A"
+    # No caller's session or key is the operator's `CASEDESK_METRICS_TOKEN`,
+    # and the matrix's app sets none, which disables the route: 404 for all.
+    METRICS_TOKEN = "the operator's metrics token, unset in the matrix's app"
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,7 @@ ANYONE = Requirement()
 PERSON = Requirement((Check.SIGNED_IN, Check.PERSON))
 INSTANCE_ADMIN = Requirement((Check.SIGNED_IN, Check.INSTANCE_ADMIN))
 MEMBER = Requirement((Check.SIGNED_IN, Check.PERSON, Check.IN_WORKSPACE))
+METRICS_SCRAPER = Requirement((Check.METRICS_TOKEN,))
 MEMBERS_READER = Requirement(
     (Check.SIGNED_IN, Check.IN_WORKSPACE, Check.SCOPE, Check.PERSON),
     scope="case:read",
@@ -87,6 +91,7 @@ class Outcome:
 ALLOWED = Outcome(None)
 UNAUTHORIZED = Outcome(401, {"detail": "Unauthorized"}, challenge="Cookie")
 FORBIDDEN = Outcome(403, {"detail": "Forbidden"})
+DISABLED = Outcome(404, {"detail": "Not Found"})
 
 
 def insufficient_scope(name: str) -> Outcome:
@@ -124,6 +129,7 @@ def refusal(check: Check, requirement: Requirement, caller: Caller) -> Outcome |
         Check.INSTANCE_ADMIN: caller is not Caller.INSTANCE_ADMIN,
         Check.IN_WORKSPACE: caller not in (*ROLES_IN_A, *KEYS_OF_A),
         Check.SCOPE: scope_name not in scopes_in_workspace_a(caller, scope_name),
+        Check.METRICS_TOKEN: True,
     }[check]
     refusals = {
         Check.SIGNED_IN: UNAUTHORIZED,
@@ -131,6 +137,7 @@ def refusal(check: Check, requirement: Requirement, caller: Caller) -> Outcome |
         Check.INSTANCE_ADMIN: FORBIDDEN,
         Check.IN_WORKSPACE: FORBIDDEN,
         Check.SCOPE: insufficient_scope(scope_name),
+        Check.METRICS_TOKEN: DISABLED,
     }
     return refusals[check] if failed else None
 

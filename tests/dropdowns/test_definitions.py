@@ -778,6 +778,20 @@ class TestReorder:
         assert response.status_code == 204
         assert await read(client, created) == created
 
+    async def test_reordering_more_than_a_thousand_ids_is_422(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        created = await create_dropdown(client)
+        ids = [str(uuid.uuid4()) for _ in range(1001)]
+
+        response = await client.put(
+            f"/case-dropdowns/{created['id']}/options/reorder", json=ids
+        )
+
+        assert response.status_code == 422
+        assert response.json()["detail"][0]["type"] == "too_long"
+        assert await read(client, created) == created
+
     async def test_reordering_an_unknown_dropdown_is_404(
         self, client: httpx.AsyncClient
     ) -> None:

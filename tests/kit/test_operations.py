@@ -3,7 +3,6 @@
 import json
 import logging
 import re
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,9 @@ from casedesk.health.router import router as health_router
 from casedesk.logging import configure_logging
 from casedesk.workspaces.router import router as workspaces_router
 from tests.factories import Principal, case_body
+
+# Fixed, so that test ids are the same in every collection.
+MISSING_CASE_ID = "3b0d5a0e-2f1c-4c59-8d6e-0a7b9c4e1f22"
 
 WORKSPACE_PREFIX = "/workspaces/{workspace_id}"
 GENERATED_REQUEST_ID = re.compile(r"[0-9a-f]{32}")
@@ -130,7 +132,7 @@ class TestRequestId:
             ("GET", "/cases", True, 200),
             ("GET", "/cases", False, 401),
             ("GET", "/cases/not-a-uuid", True, 422),
-            ("GET", f"/cases/{uuid.uuid4()}", True, 404),
+            ("GET", f"/cases/{MISSING_CASE_ID}", True, 404),
             ("GET", "/no-such-route", False, 404),
         ],
     )
@@ -167,7 +169,8 @@ class TestRequestId:
         assert first.headers["x-request-id"] != second.headers["x-request-id"]
 
     @pytest.mark.parametrize(
-        "incoming", ["abc-123", "trace_01.ABC", "a" * 64, str(uuid.uuid4())]
+        "incoming",
+        ["abc-123", "trace_01.ABC", "a" * 64, "7cd3c6c9-85ce-493b-a516-6dc5c11e6626"],
     )
     async def test_safe_incoming_request_id_is_echoed(
         self, anonymous: httpx.AsyncClient, incoming: str
@@ -383,6 +386,7 @@ def _is_case_path(path: str) -> bool:
 
 CASE_RECORD_PATHS = {
     "/cases",
+    "/cases/metrics",
     "/cases/{case_id}",
     "/cases/{case_id}/versions",
     "/cases/{case_id}/events",
@@ -408,6 +412,10 @@ CASE_RECORD_PATHS = {
     "/case-durations/{definition_id}",
     "/cases/{case_id}/durations",
     "/cases/{case_id}/durations/{duration_id}",
+    "/cases/search",
+    "/cases/search/aggregate",
+    "/cases/batch-update",
+    "/cases/batch-delete",
 }
 
 

@@ -16,7 +16,7 @@ from tests.tasks.helpers import (
     member_client,
 )
 
-WORKFLOW_ID = str(uuid.uuid4())
+WORKFLOW_ID = "5f0c2a8e-6f4b-4d4e-9a52-1b8e2c7d9f31"
 
 
 def error_types(response: httpx.Response) -> list[tuple[Any, str]]:

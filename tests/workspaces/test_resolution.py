@@ -20,6 +20,9 @@ from tests.factories import (
     sign_in,
 )
 
+# Fixed, so that test ids are the same in every collection.
+MISSING_CASE_ID = "3b0d5a0e-2f1c-4c59-8d6e-0a7b9c4e1f22"
+
 PASSWORD = "another-long-password"
 FORBIDDEN = {"detail": "Forbidden"}
 WORKSPACE_NOT_FOUND = {"detail": "Workspace not found"}
@@ -181,7 +184,11 @@ async def test_equal_path_and_query_workspace_ids_are_accepted(
 
 @pytest.mark.parametrize(
     ("method", "suffix"),
-    [("GET", "/cases"), ("POST", "/cases"), ("GET", f"/cases/{uuid.uuid4()}/events")],
+    [
+        ("GET", "/cases"),
+        ("POST", "/cases"),
+        ("GET", f"/cases/{MISSING_CASE_ID}/events"),
+    ],
 )
 async def test_non_uuid_path_workspace_id_is_a_validation_list(
     client: httpx.AsyncClient, method: str, suffix: str

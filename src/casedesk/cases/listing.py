@@ -3,19 +3,32 @@
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, literal, select, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from casedesk.auth.principal import Actor
 from casedesk.auth.schemas import UserRead
 from casedesk.cases.enums import CasePriority, CaseSeverity, CaseStatus
+from casedesk.cases.filters import FIELD_PREFIX, FieldSort, field_sort
 from casedesk.cases.schemas import CaseReadMinimal
 from casedesk.dropdowns.service import DropdownService
 from casedesk.durations.service import durations_for_cases
 from casedesk.fields.service import CaseFieldService
+from casedesk.fields.types import FieldType
 from casedesk.kit.pagination import (
     CursorCodec,
     CursorPage,
@@ -23,7 +36,7 @@ from casedesk.kit.pagination import (
     InvalidCursor,
     query_fingerprint,
 )
-from casedesk.models import Case, User
+from casedesk.models import Case, CaseFieldValue, User
 from casedesk.tags.service import tags_by_case
 
 
@@ -36,6 +49,14 @@ class CaseOrderBy(StrEnum):
     SEVERITY = "severity"
     STATUS = "status"
     TASKS = "tasks"
+
+
+# `order_by` as the query takes it: a column above, or `fields.NAME` to sort
+# by a custom field (nulls last in both directions).
+ORDER_BY_PATTERN = (
+    r"^(created_at|updated_at|priority|severity|status|tasks"
+    r"|fields\.[A-Za-z_][A-Za-z0-9_]*)$"
+)
 
 
 class SortDirection(StrEnum):
@@ -61,7 +82,8 @@ class CaseListParams:
 
     limit: int = 20
     cursor: str | None = None
-    order_by: CaseOrderBy = CaseOrderBy.CREATED_AT
+    # A CaseOrderBy value, or `fields.NAME`.
+    order_by: str = CaseOrderBy.CREATED_AT
     sort: SortDirection = SortDirection.DESC
     include_payload: bool = False
     include_durations: bool = False
@@ -83,10 +105,11 @@ class CaseLister:
 
     async def page(self, params: CaseListParams) -> CursorPage[CaseReadMinimal]:
         """One page in canonical order, its neighbours' cursors and the total."""
+        ordering = await self._ordering(params)
         fingerprint = query_fingerprint(
             {
                 "workspace_id": str(self.workspace_id),
-                "order_by": params.order_by.value,
+                "order_by": ordering.signature,
                 "sort": params.sort.value,
                 "filters": params.filter_signature,
             }
@@ -94,8 +117,7 @@ class CaseLister:
         position = None
         if params.cursor is not None:
             position = self.codec.decode(params.cursor, fingerprint)
-            key = _decode_key(params.order_by, position.key)
-        ordering = _Ordering(params.order_by, params.sort)
+            key = ordering.decode_key(position.key)
         scope = [Case.workspace_id == self.workspace_id, *params.filters]
 
         if position is None:
@@ -114,7 +136,7 @@ class CaseLister:
                 boundary = ordering.before(ordering.key_of(rows[0]), inclusive=False)
             else:
                 boundary = ordering.before(key, inclusive=not position.inclusive)
-            has_previous = await self._exists([*scope, boundary])
+            has_previous = await self._exists(ordering, [*scope, boundary])
         else:
             before = ordering.before(key, inclusive=position.inclusive)
             rows = await self._fetch(
@@ -126,7 +148,7 @@ class CaseLister:
                 boundary = ordering.after(ordering.key_of(rows[-1]), inclusive=False)
             else:
                 boundary = ordering.after(key, inclusive=not position.inclusive)
-            has_more = await self._exists([*scope, boundary])
+            has_more = await self._exists(ordering, [*scope, boundary])
 
         next_cursor = prev_cursor = None
         if has_more:
@@ -136,8 +158,12 @@ class CaseLister:
                 fingerprint, ordering, rows, "backward", position
             )
 
-        total = await self.session.scalar(select(func.count()).where(*scope))
-        items = await self._hydrate(rows, params)
+        # Exact, and cheap for the same reason the page is: the count runs
+        # over the predicate the filters' indexes serve.
+        total = await self.session.scalar(
+            select(func.count()).select_from(Case).where(*scope)
+        )
+        items = await self._hydrate([case for case, _ in rows], params)
         return CursorPage[CaseReadMinimal](
             items=items,
             next_cursor=next_cursor,
@@ -147,6 +173,18 @@ class CaseLister:
             total_estimate=total,
         )
 
+    async def _ordering(self, params: CaseListParams) -> "_Ordering":
+        descending = params.sort == SortDirection.DESC
+        if params.order_by.startswith(FIELD_PREFIX):
+            sort = await field_sort(
+                self.session,
+                self.workspace_id,
+                params.order_by.removeprefix(FIELD_PREFIX),
+            )
+            dialect = self.session.get_bind().dialect.name
+            return _FieldOrdering(sort, descending=descending, dialect=dialect)
+        return _Ordering(CaseOrderBy(params.order_by), descending=descending)
+
     async def _fetch(
         self,
         conditions: list[ColumnElement[bool]],
@@ -154,24 +192,27 @@ class CaseLister:
         *,
         forward: bool,
         limit: int,
-    ) -> list[Case]:
-        query: Select[tuple[Case]] = (
-            select(Case)
+    ) -> list[tuple[Case, Any]]:
+        query = (
+            ordering.select(Case, ordering.column)
             .where(*conditions)
             .order_by(*ordering.order_by(forward=forward))
             .limit(limit + 1)
         )
-        return list(await self.session.scalars(query))
+        return [(case, value) for case, value in await self.session.execute(query)]
 
-    async def _exists(self, conditions: list[ColumnElement[bool]]) -> bool:
-        found = await self.session.scalar(select(Case.id).where(*conditions).limit(1))
+    async def _exists(
+        self, ordering: "_Ordering", conditions: list[ColumnElement[bool]]
+    ) -> bool:
+        query = ordering.select(Case.id).where(*conditions).limit(1)
+        found = await self.session.scalar(query)
         return found is not None
 
     def _cursor(
         self,
         fingerprint: str,
         ordering: "_Ordering",
-        rows: list[Case],
+        rows: list[tuple[Case, Any]],
         direction: str,
         position: CursorPosition | None,
     ) -> str:
@@ -180,7 +221,7 @@ class CaseLister:
             target = CursorPosition(
                 direction="forward" if direction == "forward" else "backward",
                 inclusive=False,
-                key=_encode_key(ordering.key_of(edge)),
+                key=ordering.encode_key(ordering.key_of(edge)),
             )
         else:
             # An empty page (its rows were deleted): point back at the
@@ -246,14 +287,25 @@ class CaseLister:
 
 
 class _Ordering:
-    """A total order over cases: the sort column, then id, same direction."""
+    """A total order over cases: a non-null column, then id, same direction."""
 
-    def __init__(self, order_by: CaseOrderBy, sort: SortDirection) -> None:
-        self.column = ORDER_COLUMNS[order_by]
-        self.descending = sort == SortDirection.DESC
+    def __init__(self, order_by: CaseOrderBy, *, descending: bool) -> None:
+        self.order = order_by
+        self.column: Any = ORDER_COLUMNS[order_by]
+        self.descending = descending
 
-    def key_of(self, case: Case) -> tuple[Any, uuid.UUID]:
-        return getattr(case, self.column.key), case.id
+    @property
+    def signature(self) -> Any:
+        """What the cursor fingerprint records of this order."""
+        return self.order.value
+
+    def select(self, *entities: Any) -> Select[Any]:
+        """A query over cases that can see the sort column."""
+        return select(*entities)
+
+    def key_of(self, row: tuple[Case, Any]) -> tuple[Any, uuid.UUID]:
+        case, value = row
+        return value, case.id
 
     def order_by(self, *, forward: bool) -> list[Any]:
         descending = self.descending == forward
@@ -279,33 +331,125 @@ class _Ordering:
             return left >= right if inclusive else left > right
         return left <= right if inclusive else left < right
 
+    def encode_key(self, key: tuple[Any, uuid.UUID]) -> list[Any]:
+        """The key as JSON a cursor carries."""
+        value, case_id = key
+        if isinstance(value, datetime):
+            value = value.isoformat()
+        elif isinstance(value, StrEnum):
+            value = value.value
+        elif isinstance(value, Decimal | float):
+            value = str(value)
+        return [value, str(case_id)]
 
-def _encode_key(key: tuple[Any, uuid.UUID]) -> list[Any]:
-    value, case_id = key
-    if isinstance(value, datetime):
-        value = value.isoformat()
-    elif isinstance(value, StrEnum):
-        value = value.value
-    return [value, str(case_id)]
+    def decode_key(self, raw: list[Any]) -> tuple[Any, uuid.UUID]:
+        """A cursor's key back in column types; InvalidCursor if it is not one."""
+        try:
+            value, case_id = raw
+            return self._decode_value(value), uuid.UUID(case_id)
+        except (ValueError, TypeError, AttributeError, InvalidOperation) as error:
+            raise InvalidCursor() from error
+
+    def _decode_value(self, value: Any) -> Any:
+        if self.order in (CaseOrderBy.CREATED_AT, CaseOrderBy.UPDATED_AT):
+            return _aware_timestamp(value)
+        if self.order == CaseOrderBy.STATUS:
+            return CaseStatus(value)
+        if self.order == CaseOrderBy.PRIORITY:
+            return CasePriority(value)
+        if self.order == CaseOrderBy.SEVERITY:
+            return CaseSeverity(value)
+        return _integer(value)
 
 
-def _decode_key(order_by: CaseOrderBy, raw: list[Any]) -> tuple[Any, uuid.UUID]:
-    try:
-        value, case_id = raw
-        parsed_id = uuid.UUID(case_id)
-        if order_by in (CaseOrderBy.CREATED_AT, CaseOrderBy.UPDATED_AT):
-            parsed = datetime.fromisoformat(value)
-            if parsed.tzinfo is None:
-                raise ValueError("naive timestamp in cursor")
-            return parsed, parsed_id
-        if order_by == CaseOrderBy.STATUS:
-            return CaseStatus(value), parsed_id
-        if order_by == CaseOrderBy.PRIORITY:
-            return CasePriority(value), parsed_id
-        if order_by == CaseOrderBy.SEVERITY:
-            return CaseSeverity(value), parsed_id
-        if not isinstance(value, int):
-            raise ValueError("task count must be an integer")
-        return value, parsed_id
-    except (ValueError, TypeError, AttributeError) as error:
-        raise InvalidCursor() from error
+class _FieldOrdering(_Ordering):
+    """Cases by a custom field's value, nulls last either way, then id.
+
+    The value comes from an outer join on the field's typed column, whose
+    index (field_id, value) serves the sort; a case without a value sorts
+    as null.
+    """
+
+    # XXX(search): texts sort by their indexed prefix `text_key`, so texts
+    # sharing their first TEXT_KEY_LENGTH characters sort by id instead.
+
+    def __init__(self, sort: FieldSort, *, descending: bool, dialect: str) -> None:
+        self.sort = sort
+        self.dialect = dialect
+        self.values = aliased(CaseFieldValue)
+        self.column = getattr(self.values, sort.column)
+        self.descending = descending
+
+    @property
+    def signature(self) -> Any:
+        return [FIELD_PREFIX + self.sort.name, str(self.sort.field_id), self.sort.type]
+
+    def select(self, *entities: Any) -> Select[Any]:
+        return select(*entities).outerjoin(
+            self.values,
+            and_(
+                self.values.case_id == Case.id,
+                self.values.field_id == self.sort.field_id,
+            ),
+        )
+
+    def order_by(self, *, forward: bool) -> list[Any]:
+        # Backward pages read the canonical order reversed: nulls first.
+        descending = self.descending == forward
+        column = self.column.desc() if descending else self.column.asc()
+        ids = Case.id.desc() if descending else Case.id.asc()
+        return [column.nulls_last() if forward else column.nulls_first(), ids]
+
+    def _compare(
+        self, key: tuple[Any, uuid.UUID], *, later: bool, inclusive: bool
+    ) -> Any:
+        value, case_id = key
+        greater = later != self.descending
+        bound = literal(case_id, Case.id.type)
+        if greater:
+            id_side = Case.id >= bound if inclusive else Case.id > bound
+        else:
+            id_side = Case.id <= bound if inclusive else Case.id < bound
+        is_null = self.column.is_(None)
+
+        if value is None:
+            # Nulls come last: after a null only later nulls; before it every
+            # value and the earlier nulls.
+            if later:
+                return and_(is_null, id_side)
+            return or_(self.column.is_not(None), and_(is_null, id_side))
+
+        literal_value = literal(value, self.column.type)
+        beyond = self.column > literal_value if greater else self.column < literal_value
+        same = and_(self.column == literal_value, id_side)
+        if later:
+            return or_(is_null, beyond, same)
+        return and_(self.column.is_not(None), or_(beyond, same))
+
+    def _decode_value(self, value: Any) -> Any:
+        if value is None:
+            return None
+        field_type = self.sort.type
+        if field_type == FieldType.TIMESTAMPTZ:
+            return _aware_timestamp(value)
+        if field_type in (FieldType.INTEGER, FieldType.BOOLEAN):
+            return _integer(value)
+        if not isinstance(value, str):
+            raise ValueError("text expected in cursor")
+        if field_type == FieldType.NUMERIC:
+            # SQLite keeps the nearest double; PostgreSQL the exact decimal.
+            return float(value) if self.dialect == "sqlite" else Decimal(value)
+        return value
+
+
+def _aware_timestamp(value: Any) -> datetime:
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        raise ValueError("naive timestamp in cursor")
+    return parsed
+
+
+def _integer(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("integer expected in cursor")
+    return value

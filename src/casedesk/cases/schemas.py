@@ -52,6 +52,21 @@ class DropdownValueInput(InputSchema):
         return self
 
 
+# More keys than a workspace could sensibly define are refused up front.
+MAX_FIELD_VALUES = 500
+MAX_DROPDOWN_SELECTIONS = 100
+FieldValues = Annotated[
+    dict[Text, Any],
+    Field(
+        max_length=MAX_FIELD_VALUES,
+        description="Custom field values by field name; null clears one.",
+    ),
+]
+DropdownSelections = Annotated[
+    list[DropdownValueInput], Field(max_length=MAX_DROPDOWN_SELECTIONS)
+]
+
+
 class CaseCreate(InputSchema):
     """A new case."""
 
@@ -60,10 +75,8 @@ class CaseCreate(InputSchema):
     status: CaseStatus = Field(description=STATUS_DESCRIPTION)
     priority: CasePriority = Field(description=PRIORITY_DESCRIPTION)
     severity: CaseSeverity = Field(description=SEVERITY_DESCRIPTION)
-    fields: dict[Text, Any] | None = Field(
-        default=None, description="Custom field values by field name."
-    )
-    dropdown_values: list[DropdownValueInput] | None = None
+    fields: FieldValues | None = None
+    dropdown_values: DropdownSelections | None = None
     assignee_id: uuid.UUID | None = None
     payload: JsonObject | None = Field(
         default=None, description="The source record, e.g. the alert, as JSON."
@@ -86,8 +99,8 @@ class CaseUpdate(InputSchema):
     severity: CaseSeverity | None = Field(
         default=None, description=SEVERITY_DESCRIPTION
     )
-    fields: dict[Text, Any] | None = None
-    dropdown_values: list[DropdownValueInput] | None = None
+    fields: FieldValues | None = None
+    dropdown_values: DropdownSelections | None = None
     assignee_id: uuid.UUID | None = None
     payload: JsonObject | None = None
 

@@ -32,6 +32,7 @@ from casedesk.errors import Conflict
 from casedesk.events.enums import CaseEventType
 from casedesk.events.service import CaseEventService
 from casedesk.fields.service import CaseFieldService, FieldWrite
+from casedesk.metrics.operations import count_case_created
 from casedesk.models import (
     Case,
     CaseEvent,
@@ -124,6 +125,7 @@ class CaseService:
         self.versions.start(case_id, params.summary, params.description)
         self._record(case_id, CaseEventType.CASE_CREATED)
         await self.session.flush()
+        count_case_created()
         return Case(number=number, **values)
 
     async def get(self, case_id: uuid.UUID, *, for_update: bool = False) -> Case:
@@ -296,21 +298,30 @@ class CaseService:
         if user_id is None:
             return
 
-        # XXX(concurrency): two first views at the same instant both find no
-        # recent view and record two events; harmless, but not deduplicated.
+        if await self._viewed_recently(case.id, user_id):
+            return
+
+        # Two first views at the same instant would both find none: the
+        # second waits for the first's lock on the case, then finds its view.
+        await self.session.execute(
+            select(Case.id).where(Case.id == case.id).with_for_update(key_share=True)
+        )
+        if not await self._viewed_recently(case.id, user_id):
+            self._record(case.id, CaseEventType.CASE_VIEWED)
+            await self.session.flush()
+
+    async def _viewed_recently(self, case_id: uuid.UUID, user_id: uuid.UUID) -> bool:
         recent = await self.session.scalar(
             select(CaseEvent.seq)
             .where(
-                CaseEvent.case_id == case.id,
+                CaseEvent.case_id == case_id,
                 CaseEvent.type == CaseEventType.CASE_VIEWED.value,
                 CaseEvent.user_id == user_id,
                 CaseEvent.created_at > utcnow() - VIEW_DEDUPE_WINDOW,
             )
             .limit(1)
         )
-        if recent is None:
-            self._record(case.id, CaseEventType.CASE_VIEWED)
-            await self.session.flush()
+        return recent is not None
 
     async def _insert_numbered(self, values: dict[str, Any]) -> int:
         """Insert the case row with the workspace's next number.

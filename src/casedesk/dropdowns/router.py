@@ -27,6 +27,9 @@ from casedesk.workspaces.deps import (
     CurrentWorkspace,
 )
 
+# A dropdown with more options than this is not a dropdown any more.
+MAX_REORDERED_OPTIONS = 1000
+
 Responses = dict[int | str, dict[str, object]]
 
 DROPDOWN_NOT_FOUND: Responses = {
@@ -171,7 +174,7 @@ async def reorder_dropdown_options(
     _: CaseUpdater,
     dropdowns: Dropdowns,
     definition_id: uuid.UUID,
-    option_ids: Annotated[list[uuid.UUID], Body()],
+    option_ids: Annotated[list[uuid.UUID], Body(max_length=MAX_REORDERED_OPTIONS)],
 ) -> None:
     """Set each listed option's position to its index; unknown ids are ignored."""
     await dropdowns.reorder_options(definition_id, option_ids)

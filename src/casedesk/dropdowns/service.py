@@ -103,14 +103,17 @@ class DropdownService:
             _definition_read(item, options.get(item.id, [])) for item in definitions
         ]
 
-    async def get_definition(self, definition_id: uuid.UUID) -> DropdownDefinition:
+    async def get_definition(
+        self, definition_id: uuid.UUID, *, lock_shared: bool = False
+    ) -> DropdownDefinition:
         """A dropdown of this workspace, or DropdownNotFound."""
-        definition = await self.session.scalar(
-            select(DropdownDefinition).where(
-                DropdownDefinition.id == definition_id,
-                DropdownDefinition.workspace_id == self.workspace_id,
-            )
+        query = select(DropdownDefinition).where(
+            DropdownDefinition.id == definition_id,
+            DropdownDefinition.workspace_id == self.workspace_id,
         )
+        if lock_shared:
+            query = query.with_for_update(read=True)
+        definition = await self.session.scalar(query)
         if definition is None:
             raise DropdownNotFound(definition_id)
         return definition
@@ -286,15 +289,20 @@ class DropdownService:
         option_id: uuid.UUID | None,
     ) -> CaseDropdownValueRead:
         """Choose an option (or none) for a case; always recorded as an event."""
-        await self._check_case(case_id)
-        definition = await self.get_definition(definition_id)
+        # The case is locked first, as a case update locks it before its
+        # dropdown choices: the same order everywhere cannot deadlock, and
+        # each event's old choice is the one the previous event set.
+        await self._check_case(case_id, lock=True)
+        definition = await self.get_definition(definition_id, lock_shared=True)
         option = None
         if option_id is not None:
             option = await self.session.scalar(
-                select(DropdownOption).where(
+                select(DropdownOption)
+                .where(
                     DropdownOption.id == option_id,
                     DropdownOption.definition_id == definition.id,
                 )
+                .with_for_update(read=True)
             )
             if option is None:
                 raise DropdownOptionNotFound(str(option_id), str(definition.id))
@@ -525,12 +533,13 @@ class DropdownService:
         if taken is not None:
             raise OptionRefTaken()
 
-    async def _check_case(self, case_id: uuid.UUID) -> None:
-        found = await self.session.scalar(
-            select(Case.id).where(
-                Case.id == case_id, Case.workspace_id == self.workspace_id
-            )
+    async def _check_case(self, case_id: uuid.UUID, *, lock: bool = False) -> None:
+        query = select(Case.id).where(
+            Case.id == case_id, Case.workspace_id == self.workspace_id
         )
+        if lock:
+            query = query.with_for_update()
+        found = await self.session.scalar(query)
         if found is None:
             raise CaseNotFound(case_id)
 
@@ -546,10 +555,12 @@ class DropdownService:
         if refs:
             named.append(DropdownDefinition.ref.in_(refs))
 
+        # Shared locks until commit: a concurrent delete of a chosen dropdown
+        # or option waits for this write instead of breaking its foreign key.
         found = await self.session.scalars(
-            select(DropdownDefinition).where(
-                DropdownDefinition.workspace_id == self.workspace_id, or_(*named)
-            )
+            select(DropdownDefinition)
+            .where(DropdownDefinition.workspace_id == self.workspace_id, or_(*named))
+            .with_for_update(read=True)
         )
         definitions: dict[uuid.UUID | str, DropdownDefinition] = {}
         for definition in found:
@@ -572,12 +583,14 @@ class DropdownService:
         if refs:
             named.append(DropdownOption.ref.in_(refs))
         found = await self.session.scalars(
-            select(DropdownOption).where(
+            select(DropdownOption)
+            .where(
                 DropdownOption.definition_id.in_(
                     {definition.id for _, definition in chosen}
                 ),
                 or_(*named),
             )
+            .with_for_update(read=True)
         )
         options: dict[tuple[uuid.UUID, uuid.UUID | str], DropdownOption] = {}
         for option in found:
@@ -608,8 +621,8 @@ class DropdownService:
     async def _upsert(self, rows: list[dict[str, Any]]) -> None:
         # ON CONFLICT makes two requests choosing at once in a dropdown the
         # case had no choice in both succeed, the later one winning.
-        # XXX(concurrency): an option (or dropdown) deleted between `resolve`
-        # and this insert fails its foreign key and answers 500.
+        # The chosen dropdowns and options are share-locked since `resolve`:
+        # none can be deleted before this insert commits.
         insert = (
             postgresql.insert
             if self.session.bind.dialect.name == "postgresql"

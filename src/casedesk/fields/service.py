@@ -222,7 +222,7 @@ class CaseFieldService:
         Raises the 400 errors of the reference (unknown field, reserved
         field, each type's value message). Writes nothing.
         """
-        definitions = await self._definitions()
+        definitions = await self._definitions(for_values=True)
         by_name = {definition.name: definition for definition in definitions}
 
         values: dict[uuid.UUID, Any] = {}
@@ -395,13 +395,19 @@ class CaseFieldService:
 
     # Helpers.
 
-    async def _definitions(self) -> list[CaseField]:
-        found = await self.session.scalars(
+    async def _definitions(self, *, for_values: bool = False) -> list[CaseField]:
+        query = (
             select(CaseField)
             .where(CaseField.workspace_id == self.workspace_id)
             .order_by(CaseField.created_at, CaseField.id)
         )
-        return list(found)
+        if for_values:
+            # Values are checked against these definitions and written later
+            # in the transaction: a shared lock keeps a concurrent retype or
+            # delete of a field waiting until they are, instead of the write
+            # landing in the wrong column or on a deleted field.
+            query = query.with_for_update(read=True)
+        return list(await self.session.scalars(query))
 
     async def _check_name_free(self, given: str) -> None:
         name = given.lower()
@@ -424,11 +430,15 @@ class CaseFieldService:
         if is_internal(field_id) or is_reserved(field_id):
             raise ReservedField(field_id)
 
+        # Locked: a change waits for case writes holding the definitions
+        # shared, and later writes wait for the change.
         definition = await self.session.scalar(
-            select(CaseField).where(
+            select(CaseField)
+            .where(
                 CaseField.workspace_id == self.workspace_id,
                 CaseField.name == field_id.lower(),
             )
+            .with_for_update()
         )
         if definition is None:
             raise FieldNotFound(field_id)
@@ -470,7 +480,7 @@ class CaseFieldService:
     ) -> None:
         definitions = write.definitions
         if definitions is None:
-            definitions = tuple(await self._definitions())
+            definitions = tuple(await self._definitions(for_values=True))
 
         for definition in definitions:
             if definition.default is None or definition.id in write.values:

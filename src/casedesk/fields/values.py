@@ -23,6 +23,7 @@ from casedesk.fields.errors import (
 from casedesk.fields.types import FieldType
 from casedesk.kit.schemas import _check_json_document, _check_text
 from casedesk.models import CaseFieldValue
+from casedesk.models.custom_field import TEXT_KEY_LENGTH
 
 TEXT_MAX_LENGTH = 65_535
 INT64_MIN = -(2**63)
@@ -34,6 +35,7 @@ NUMERIC_MAX_DIGITS = 300
 SHOWN_MAX_LENGTH = 100
 VALUE_COLUMNS = (
     "text_value",
+    "text_key",
     "integer_value",
     "numeric_value",
     "timestamp_value",
@@ -85,6 +87,7 @@ def stored_columns(field_type: FieldType, public: Any) -> dict[str, Any]:
     columns: dict[str, Any] = dict.fromkeys(VALUE_COLUMNS)
     if field_type in (FieldType.TEXT, FieldType.SELECT, FieldType.DATE):
         columns["text_value"] = public
+        columns["text_key"] = public[:TEXT_KEY_LENGTH]
     elif field_type == FieldType.INTEGER:
         columns["integer_value"] = public
     elif field_type == FieldType.BOOLEAN:
@@ -225,9 +228,14 @@ def _to_date(raw: Any) -> str | None:
             return date.fromisoformat(raw).isoformat()
         except ValueError:
             pass
+        # A timestamp names an instant: its date is the UTC date, as for an
+        # epoch number (naive timestamps are UTC).
         try:
-            return datetime.fromisoformat(raw).date().isoformat()
-        except ValueError:
+            parsed = datetime.fromisoformat(raw)
+            if parsed.tzinfo is not None:
+                parsed = parsed.astimezone(UTC)
+            return parsed.date().isoformat()
+        except (ValueError, OverflowError):
             return None
 
     stamp = _from_epoch(raw)

@@ -7,6 +7,7 @@ from sqlalchemy import Connection
 
 from casedesk.config import get_settings
 from casedesk.db.engine import create_engine
+from casedesk.db.unmodeled import include_object
 from casedesk.models import Base
 
 target_metadata = Base.metadata
@@ -23,6 +24,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

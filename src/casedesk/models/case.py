@@ -41,6 +41,8 @@ class Case(UUIDPrimaryKey, Base):
         Index("ix_case_workspace_priority", "workspace_id", "priority", "id"),
         Index("ix_case_workspace_severity", "workspace_id", "severity", "id"),
         Index("ix_case_workspace_tasks", "workspace_id", "num_tasks_total", "id"),
+        # The assignee filter, unassigned (NULL) included.
+        Index("ix_case_workspace_assignee", "workspace_id", "assignee_id", "id"),
     )
 
     workspace_id: Mapped[uuid.UUID] = mapped_column(

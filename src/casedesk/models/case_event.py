@@ -18,7 +18,13 @@ class CaseEvent(Base):
     """Something that happened to a case, who did it, and the details."""
 
     __tablename__ = "case_event"
-    __table_args__ = (Index("ix_case_event_case_seq", "case_id", "seq"),)
+    __table_args__ = (
+        Index("ix_case_event_case_seq", "case_id", "seq"),
+        # Case metrics read a workspace's events of one type in a time range.
+        Index(
+            "ix_case_event_workspace_type_created", "workspace_id", "type", "created_at"
+        ),
+    )
 
     # Insertion order breaks ties between events of the same instant.
     seq: Mapped[int] = mapped_column(Sequence, primary_key=True, autoincrement=True)

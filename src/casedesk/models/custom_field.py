@@ -23,6 +23,9 @@ from casedesk.models.base import Base, UUIDPrimaryKey, utcnow
 
 FIELD_NAME_MAX_LENGTH = 100
 FIELD_DISPLAY_NAME_MAX_LENGTH = 255
+# Characters of a text value that are indexed: at four bytes each, well
+# within PostgreSQL's limit on a b-tree entry (about 2.7 kB).
+TEXT_KEY_LENGTH = 200
 
 # Exact on PostgreSQL. SQLite has no decimal type: there the column holds the
 # nearest double, used only to filter and sort; the exact text is kept too.
@@ -62,7 +65,9 @@ class CaseFieldValue(Base):
 
     Each type writes one typed column, which an index on (field, column)
     makes filterable and sortable at scale: TEXT, SELECT and DATE (ISO
-    `YYYY-MM-DD`) in `text_value`; INTEGER and BOOLEAN (0/1) in
+    `YYYY-MM-DD`) in `text_value`, whose first TEXT_KEY_LENGTH characters
+    `text_key` holds again for the index (a whole long text would not fit in
+    a b-tree entry); INTEGER and BOOLEAN (0/1) in
     `integer_value`; NUMERIC as its exact decimal text in `text_value` and its
     number in `numeric_value`; TIMESTAMPTZ in `timestamp_value`; JSONB and
     MULTI_SELECT in `json_value`. A row exists only for a value that is set.
@@ -70,7 +75,7 @@ class CaseFieldValue(Base):
 
     __tablename__ = "case_field_value"
     __table_args__ = (
-        Index("ix_case_field_value_text", "field_id", "text_value"),
+        Index("ix_case_field_value_text", "field_id", "text_key"),
         Index("ix_case_field_value_integer", "field_id", "integer_value"),
         Index("ix_case_field_value_numeric", "field_id", "numeric_value"),
         Index("ix_case_field_value_timestamp", "field_id", "timestamp_value"),
@@ -83,6 +88,7 @@ class CaseFieldValue(Base):
         ForeignKey("case_field.id", ondelete="CASCADE"), primary_key=True
     )
     text_value: Mapped[str | None] = mapped_column(Text)
+    text_key: Mapped[str | None] = mapped_column(String(TEXT_KEY_LENGTH))
     integer_value: Mapped[int | None] = mapped_column(BigInteger)
     numeric_value: Mapped[Decimal | None] = mapped_column(SortableNumber)
     timestamp_value: Mapped[datetime | None] = mapped_column(UTCDateTime)

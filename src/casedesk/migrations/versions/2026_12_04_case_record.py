@@ -205,6 +205,7 @@ def upgrade() -> None:
         sa.Column("case_id", sa.Uuid(), nullable=False),
         sa.Column("field_id", sa.Uuid(), nullable=False),
         sa.Column("text_value", sa.Text(), nullable=True),
+        sa.Column("text_key", sa.String(length=200), nullable=True),
         sa.Column("integer_value", sa.BigInteger(), nullable=True),
         sa.Column("numeric_value", SORTABLE_NUMBER, nullable=True),
         sa.Column("timestamp_value", TIMESTAMP, nullable=True),
@@ -241,7 +242,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_case_field_value_text",
         "case_field_value",
-        ["field_id", "text_value"],
+        ["field_id", "text_key"],
         unique=False,
     )
     op.create_index(

@@ -1,0 +1,1 @@
+"""The million-case benchmark: `seed` fills a database, `run` measures the API."""
