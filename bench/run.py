@@ -1198,7 +1198,7 @@ def main() -> None:
         default=os.environ.get("CASEDESK_BENCH_DATABASE_URL", DEFAULT_DATABASE_URL),
     )
     parser.add_argument(
-        "--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 2))
+        "--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 1))
     )
     parser.add_argument(
         "--requests", type=int, default=int(os.environ.get("BENCH_REQUESTS", REQUESTS))

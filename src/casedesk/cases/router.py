@@ -171,6 +171,11 @@ async def create_case(
 ) -> CaseRead:
     """Create a case; answers the case with its `Location`."""
     case = await cases.create(params)
+
+    # Committed before the case is read back for the answer: the commit
+    # releases the workspace's case counter, which every other create in the
+    # workspace is waiting for.
+    await cases.session.commit()
     response.headers["Location"] = f"/workspaces/{context.workspace_id}/cases/{case.id}"
     return await cases.read(case)
 

@@ -82,8 +82,17 @@ class CaseService:
         Fields, dropdowns, tags (`tag_ids`, of this workspace, used by
         importers) and assignee given at creation are part of the case, not
         changes to it: `case_created` is its only event.
+
+        Every read happens before the numbered insert: from there until
+        commit the workspace's counter row is locked, and other creates wait.
         """
-        field_write = await self._validated_fields(params.fields)
+        # XXX(perf): creates in one workspace still serialize from the
+        # numbered insert to commit (dependent rows need the case row first),
+        # about 86/s on two cores against ~1,000/s for raw inserts; see
+        # bench/RESULTS.md for the fix (deferred foreign keys, insert last).
+        # Always validated, even without `fields`: this loads the
+        # definitions whose defaults the new case gets.
+        field_write = await self.fields.validate(params.fields or {})
         selections = await self._resolved_dropdowns(params.dropdown_values)
         if params.assignee_id is not None:
             await self._check_assignee(params.assignee_id)
@@ -113,9 +122,7 @@ class CaseService:
             raise Conflict(f"A case for '{external_id}' already exists") from error
 
         case_id = values["id"]
-        await self.fields.write(
-            case_id, field_write or FieldWrite(values={}, fields={}), is_new_case=True
-        )
+        await self.fields.write(case_id, field_write, is_new_case=True)
         if selections:
             await self.dropdowns.apply(case_id, selections, record_events=False)
         self.session.add_all(

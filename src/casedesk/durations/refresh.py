@@ -65,6 +65,16 @@ async def refresh_pending_durations(session: AsyncSession) -> None:
         return
     await session.flush()
 
+    # Most workspaces measure nothing: one cheap query spares them the locks.
+    measured = await session.scalar(
+        select(DurationDefinition.id)
+        .join(Case, Case.workspace_id == DurationDefinition.workspace_id)
+        .where(Case.id.in_(pending))
+        .limit(1)
+    )
+    if measured is None:
+        return
+
     # Locking the cases makes a concurrent unit that added events to the same
     # case wait, then measure a timeline that includes them. NO KEY UPDATE
     # does not conflict with the KEY SHARE locks event inserts take on their
