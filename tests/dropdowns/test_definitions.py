@@ -930,3 +930,19 @@ class TestCallers:
         ]
         assert await refs_listed(admin.client) == [created["ref"]]
         assert await read(admin.client, created) == created
+
+
+async def test_a_dropdown_of_more_than_a_thousand_options_is_422(
+    client: httpx.AsyncClient,
+) -> None:
+    options = [{"label": f"o{index}", "ref": f"o{index}"} for index in range(1001)]
+
+    response = await client.post(
+        "/case-dropdowns",
+        json={"name": "Too many", "ref": "too_many", "options": options},
+    )
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "options"]
+    listed = await client.get("/case-dropdowns")
+    assert "too_many" not in {item["ref"] for item in listed.json()}

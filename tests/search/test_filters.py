@@ -151,8 +151,12 @@ class TestShortId:
         assert await found(client, short_id="10") == {cases[9]["id"]}
         assert await found(client, short_id="11") == set()
         assert await found(client, short_id="9" * 30) == set()
+        assert await found(client, short_id="9" * 5000) == set()
+        assert await found(client, short_id="0" * 40 + "1") == {first}
 
-    @pytest.mark.parametrize("value", ["CASE-ABCD", "CASE-", "", "1.5", "CASE 1"])
+    @pytest.mark.parametrize(
+        "value", ["CASE-ABCD", "CASE-", "", "1.5", "CASE 1", "\u0664\u0662"]
+    )
     async def test_malformed_is_400(
         self, client: httpx.AsyncClient, value: str
     ) -> None:
@@ -420,3 +424,33 @@ class TestTimeRanges:
 
         assert response.status_code == 422
         assert response.json()["detail"][0]["loc"] == ["query", "start_time"]
+
+
+class TestFilterLists:
+    @pytest.mark.parametrize(
+        ("params", "name"),
+        [
+            ({"tags": "a\x00b"}, "tags"),
+            ({"dropdown": "a\x00:b"}, "dropdown"),
+            ({"assignee_id": "a\x00"}, "assignee_id"),
+            ({"fields.a\x00b": "1"}, "fields"),
+        ],
+    )
+    @pytest.mark.parametrize("path", ["/cases/search", "/cases/search/aggregate"])
+    async def test_a_null_byte_is_400(
+        self, client: httpx.AsyncClient, params: dict[str, str], name: str, path: str
+    ) -> None:
+        assert await refused(client, path, **params) == (
+            400,
+            f"The {name} filter cannot contain null bytes",
+        )
+
+    async def test_more_than_a_hundred_values_is_400(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        tags = [f"tag-{index}" for index in range(101)]
+
+        assert await refused(client, tags=tags) == (
+            400,
+            "At most 100 values of tags are allowed",
+        )

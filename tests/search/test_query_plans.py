@@ -228,3 +228,17 @@ async def test_no_filter_reads_the_case_table_sequentially(
     assert totals["field_range/search"] == 51
     assert totals["field_bounds/search"] == 51
     assert totals["search_term_short_id/search"] == 0
+    assert totals["priority/search"] == 1000
+    assert totals["severity/search"] == 1000
+    assert totals["dropdown/search"] == 500
+    assert totals["updated/search"] == 31
+    assert totals["assignee/search"] == 1000
+    assert totals["unassigned/search"] == 1000
+    assert totals["field_equals/search"] == 1
+    # Every filter the aggregate takes counts what the search counts.
+    assert [
+        name
+        for name in filters(world)
+        if name != "short_id"
+        and totals[f"{name}/search"] != totals[f"{name}/search/aggregate"]
+    ] == []

@@ -64,7 +64,8 @@ class CaseBatchService:
         # definitions to validate the same `params` (4 of its ~18 statements);
         # CaseService offers no way to validate once and reuse the result.
         async def update_one(case_id: uuid.UUID) -> None:
-            case = await self.cases.get(case_id, for_update=True)
+            # Already locked, with the others, in id order.
+            case = await self.cases.get(case_id)
             await self.cases.update(case, params)
 
         return await self._run("update", case_ids, update_one)

@@ -3,7 +3,7 @@
 import json
 import uuid
 
-from casedesk.errors import BadRequest, NotFound, Unprocessable
+from casedesk.errors import NotFound, Unprocessable
 
 
 class CaseNotFound(NotFound):
@@ -11,13 +11,6 @@ class CaseNotFound(NotFound):
 
     def __init__(self, case_id: uuid.UUID) -> None:
         super().__init__(f"Case with ID {case_id} not found")
-
-
-class UnknownCustomField(BadRequest):
-    """A `fields` key names no custom field of the workspace."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__(f"Custom field '{name}' does not exist in this workspace")
 
 
 class DropdownDefinitionNotFound(NotFound):
@@ -42,10 +35,6 @@ class AssigneeInactive(Unprocessable):
 
     def __init__(self, user_id: uuid.UUID) -> None:
         super().__init__(f"Assignee {user_id} is deactivated and cannot be assigned")
-
-
-class InvalidFieldIds(BadRequest):
-    """A requested `field_ids` entry can never name a custom field."""
 
 
 class ClosureRequirementsNotMet(Unprocessable):

@@ -69,7 +69,12 @@ TRIGRAM_LENGTH = 3
 # `case.number` is a 32-bit integer: a longer short id names no case.
 CASE_NUMBER_MAX = 2**31 - 1
 
-_SHORT_ID = re.compile(r"(?:CASE-)?(\d+)")
+_SHORT_ID = re.compile(r"(?:CASE-)?([0-9]+)")
+# Digits beyond which a number is certainly above CASE_NUMBER_MAX; `int()` of
+# thousands of digits would raise rather than compare.
+_SHORT_ID_MAX_DIGITS = 20
+# Values one repeated filter may list; more is a mistake, not a query.
+MAX_FILTER_VALUES = 100
 # A term, upper-cased, that can only be found in a short id's digits: an end
 # of `CASE-` running into digits, or digits alone.
 _SHORT_ID_DIGITS = re.compile(r"(?:(?:CASE|ASE|SE|E)?-)?\d+")
@@ -607,7 +612,10 @@ def parse_short_id(text: str) -> int:
     found = _SHORT_ID.fullmatch(text.strip().upper())
     if found is None:
         raise BadRequest("Short ID must match CASE-<number> or <number>")
-    return int(found.group(1))
+    digits = found.group(1).lstrip("0") or "0"
+    if len(digits) > _SHORT_ID_MAX_DIGITS:
+        return CASE_NUMBER_MAX + 1
+    return int(digits)
 
 
 def _check_search_term(term: str) -> str:
@@ -687,6 +695,15 @@ def aggregate_filters(
     ] = None,
 ) -> CaseFilters:
     """Every filter but `short_id`, plus `fields.NAME[__gte|__lte]=VALUE`."""
+    fields = _field_params(request)
+    for name, values in (
+        ("tags", tags or []),
+        ("dropdown", dropdown or []),
+        ("assignee_id", assignee_id or []),
+        ("fields", [param.key + param.value for param in fields]),
+    ):
+        _check_filter_values(name, values)
+
     assignees: list[uuid.UUID] = []
     unassigned = False
     for value in assignee_id or []:
@@ -712,8 +729,16 @@ def aggregate_filters(
         updated_to=_as_utc(updated_before),
         assignee_ids=tuple(dict.fromkeys(assignees)),
         unassigned=unassigned,
-        fields=_field_params(request),
+        fields=fields,
     )
+
+
+def _check_filter_values(name: str, values: list[str]) -> None:
+    """Refuse what no database can compare: NUL, or an endless list."""
+    if len(values) > MAX_FILTER_VALUES:
+        raise BadRequest(f"At most {MAX_FILTER_VALUES} values of {name} are allowed")
+    if any("\x00" in value for value in values):
+        raise BadRequest(f"The {name} filter cannot contain null bytes")
 
 
 def search_filters(

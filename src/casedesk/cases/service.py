@@ -83,7 +83,7 @@ class CaseService:
         importers) and assignee given at creation are part of the case, not
         changes to it: `case_created` is its only event.
 
-        Every read happens before the numbered insert: from there until
+        Validation reads happen before the numbered insert: from there until
         commit the workspace's counter row is locked, and other creates wait.
         """
         # XXX(perf): creates in one workspace still serialize from the

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from casedesk.auth.principal import Actor
 from casedesk.auth.schemas import UserRead
 from casedesk.cases.errors import CaseNotFound
+from casedesk.cases.lookup import case_in_workspace
 from casedesk.comments.errors import (
     CommentContentRequired,
     CommentNotFound,
@@ -33,7 +34,7 @@ from casedesk.comments.schemas import (
 )
 from casedesk.events.enums import CaseEventType
 from casedesk.events.service import CaseEventService
-from casedesk.models import Case, CaseComment, User
+from casedesk.models import CaseComment, User
 from casedesk.models.base import utcnow
 
 DeleteMode = Literal["soft", "hard"]
@@ -187,12 +188,7 @@ class CommentService:
         return [_read(comment, authors) for comment in comments]
 
     async def _check_case(self, case_id: uuid.UUID) -> None:
-        found = await self.session.scalar(
-            select(Case.id).where(
-                Case.id == case_id, Case.workspace_id == self.workspace_id
-            )
-        )
-        if found is None:
+        if not await case_in_workspace(self.session, self.workspace_id, case_id):
             raise CaseNotFound(case_id)
 
     async def _get(self, case_id: uuid.UUID, comment_id: uuid.UUID) -> CaseComment:

@@ -24,7 +24,10 @@ class UnitOfWork(AsyncSession):
         await super().commit()
 
     async def rollback(self) -> None:
-        self.info.pop(_COMMIT_STEPS, None)
+        # What the rolled-back work registered (steps, and the state they
+        # keep under the same `casedesk.` prefix) goes with it.
+        for key in [key for key in self.info if str(key).startswith("casedesk.")]:
+            del self.info[key]
         await super().rollback()
 
 

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Body, Depends, Response, status
 
 from casedesk.db.session import DbSession
 from casedesk.dropdowns.schemas import (
+    MAX_OPTIONS,
     CaseDropdownValueRead,
     CaseDropdownValueSet,
     DropdownDefinitionCreate,
@@ -26,9 +27,6 @@ from casedesk.workspaces.deps import (
     CaseUpdater,
     CurrentWorkspace,
 )
-
-# A dropdown with more options than this is not a dropdown any more.
-MAX_REORDERED_OPTIONS = 1000
 
 Responses = dict[int | str, dict[str, object]]
 
@@ -174,7 +172,7 @@ async def reorder_dropdown_options(
     _: CaseUpdater,
     dropdowns: Dropdowns,
     definition_id: uuid.UUID,
-    option_ids: Annotated[list[uuid.UUID], Body(max_length=MAX_REORDERED_OPTIONS)],
+    option_ids: Annotated[list[uuid.UUID], Body(max_length=MAX_OPTIONS)],
 ) -> None:
     """Set each listed option's position to its index; unknown ids are ignored."""
     await dropdowns.reorder_options(definition_id, option_ids)

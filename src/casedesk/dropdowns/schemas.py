@@ -27,6 +27,9 @@ IconName = Annotated[str, Field(max_length=DROPDOWN_ICON_MAX_LENGTH), CHECK_TEXT
 Color = Annotated[str, Field(max_length=DROPDOWN_COLOR_MAX_LENGTH), CHECK_TEXT]
 Position = Annotated[int, Field(ge=POSITION_MIN, le=POSITION_MAX)]
 
+# A dropdown with more options than this is not a dropdown any more.
+MAX_OPTIONS = 1000
+
 
 def _refuse_null(value: Any) -> Any:
     if value is None:
@@ -70,7 +73,9 @@ class DropdownDefinitionCreate(InputSchema):
         default=False, description="A case cannot be closed without a choice."
     )
     position: Position = 0
-    options: list[DropdownOptionCreate] = Field(default_factory=list)
+    options: list[DropdownOptionCreate] = Field(
+        default_factory=list, max_length=MAX_OPTIONS
+    )
 
 
 class DropdownDefinitionUpdate(InputSchema):

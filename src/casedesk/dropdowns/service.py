@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from casedesk.auth.principal import Actor
 from casedesk.cases.errors import CaseNotFound
+from casedesk.cases.lookup import CaseLock, case_in_workspace
 from casedesk.cases.schemas import DropdownValueInput
 from casedesk.dropdowns.errors import (
     DropdownDefinitionNotFound,
@@ -40,7 +41,7 @@ from casedesk.dropdowns.schemas import (
 )
 from casedesk.events.enums import CaseEventType
 from casedesk.events.service import CaseEventService
-from casedesk.models import Case, CaseDropdownValue, DropdownDefinition, DropdownOption
+from casedesk.models import CaseDropdownValue, DropdownDefinition, DropdownOption
 from casedesk.models.base import utcnow
 from casedesk.models.dropdown import DROPDOWN_TEXT_MAX_LENGTH
 
@@ -534,13 +535,10 @@ class DropdownService:
             raise OptionRefTaken()
 
     async def _check_case(self, case_id: uuid.UUID, *, lock: bool = False) -> None:
-        query = select(Case.id).where(
-            Case.id == case_id, Case.workspace_id == self.workspace_id
-        )
-        if lock:
-            query = query.with_for_update()
-        found = await self.session.scalar(query)
-        if found is None:
+        mode = CaseLock.CASE if lock else CaseLock.NONE
+        if not await case_in_workspace(
+            self.session, self.workspace_id, case_id, lock=mode
+        ):
             raise CaseNotFound(case_id)
 
     async def _definitions_named(

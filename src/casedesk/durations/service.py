@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casedesk.cases.errors import CaseNotFound
+from casedesk.cases.lookup import CaseLock, case_in_workspace
 from casedesk.durations.errors import (
     CaseDurationNotFound,
     DuplicateDurationName,
@@ -26,7 +27,7 @@ from casedesk.durations.schemas import (
     DurationDefinitionCreate,
     DurationDefinitionUpdate,
 )
-from casedesk.models import Case, CaseDuration, CaseEvent, DurationDefinition
+from casedesk.models import CaseDuration, CaseEvent, DurationDefinition
 from casedesk.models.base import utcnow
 
 # The values of a case duration a client may set by hand.
@@ -261,13 +262,11 @@ class CaseDurationService:
         await self.session.flush()
 
     async def _check_case(self, case_id: uuid.UUID, *, lock: bool = False) -> None:
-        query = select(Case.id).where(
-            Case.id == case_id, Case.workspace_id == self.workspace_id
-        )
-        if lock:
-            # Waits for a unit remeasuring this case, so its rows are seen.
-            query = query.with_for_update(key_share=True)
-        if await self.session.scalar(query) is None:
+        # Locked, it waits for a unit remeasuring this case, so its rows are seen.
+        mode = CaseLock.SUB_RECORDS if lock else CaseLock.NONE
+        if not await case_in_workspace(
+            self.session, self.workspace_id, case_id, lock=mode
+        ):
             raise CaseNotFound(case_id)
 
     async def _check_no_duration(

@@ -53,7 +53,7 @@ class CaseField(UUIDPrimaryKey, Base):
     required_on_closure: Mapped[bool] = mapped_column(
         Boolean, default=False, nullable=False
     )
-    # The default in its stored form (see CaseFieldValue), as JSON.
+    # The default in its public form (as `GET /cases/{id}` shows values).
     default: Mapped[Any | None] = mapped_column(JsonDocument)
     created_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=utcnow, nullable=False

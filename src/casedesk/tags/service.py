@@ -9,10 +9,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casedesk.auth.principal import Actor
+from casedesk.cases.lookup import case_in_workspace
 from casedesk.cases.schemas import CaseTagRead
 from casedesk.events.enums import CaseEventType
 from casedesk.events.service import CaseEventService
-from casedesk.models import Case, CaseTag, CaseTagLink
+from casedesk.models import CaseTag, CaseTagLink
 from casedesk.models.base import utcnow
 from casedesk.tags.errors import (
     CaseNotInWorkspace,
@@ -166,12 +167,7 @@ class TagService:
             raise DuplicateTagSlug(tag.ref) from error
 
     async def _check_case(self, case_id: uuid.UUID) -> None:
-        found = await self.session.scalar(
-            select(Case.id).where(
-                Case.id == case_id, Case.workspace_id == self.workspace_id
-            )
-        )
-        if found is None:
+        if not await case_in_workspace(self.session, self.workspace_id, case_id):
             raise CaseNotInWorkspace(case_id)
 
     async def _find(self, identifier: str, *, by_name: bool) -> CaseTag | None:

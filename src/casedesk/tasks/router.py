@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response, status
 
 from casedesk.db.session import DbSession
-from casedesk.kit.responses import WORKSPACE_ERRORS
+from casedesk.kit.responses import CASE_NOT_FOUND, WORKSPACE_ERRORS
 from casedesk.kit.schemas import ErrorDetail
 from casedesk.tasks.schemas import CaseTaskCreate, CaseTaskRead, CaseTaskUpdate
 from casedesk.tasks.service import TaskService
@@ -18,9 +18,6 @@ from casedesk.workspaces.deps import (
     CurrentWorkspace,
 )
 
-CASE_NOT_FOUND: dict[int | str, dict[str, object]] = {
-    404: {"model": ErrorDetail, "description": "No such case in this workspace."},
-}
 TASK_NOT_FOUND: dict[int | str, dict[str, object]] = {
     404: {"model": ErrorDetail, "description": "No such case, or no such task on it."},
 }

@@ -12,6 +12,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from casedesk.auth.principal import Actor
 from casedesk.auth.schemas import UserRead
 from casedesk.cases.enums import CaseTaskStatus
+from casedesk.cases.lookup import CaseLock, case_in_workspace
 from casedesk.cases.service import check_assignable
 from casedesk.events.enums import CaseEventType
 from casedesk.events.service import CaseEventService
@@ -225,14 +226,11 @@ class TaskService:
         )
 
     async def _check_case(self, case_id: uuid.UUID, *, lock: bool = False) -> None:
-        query = select(Case.id).where(
-            Case.id == case_id, Case.workspace_id == self.workspace_id
-        )
-        if lock:
-            # FOR NO KEY UPDATE: task writes on one case queue here, while rows
-            # that merely reference the case (events) can still be inserted.
-            query = query.with_for_update(key_share=True)
-        if await self.session.scalar(query) is None:
+        # Locked, task writes on one case queue here.
+        mode = CaseLock.SUB_RECORDS if lock else CaseLock.NONE
+        if not await case_in_workspace(
+            self.session, self.workspace_id, case_id, lock=mode
+        ):
             raise TaskCaseNotFound()
 
     async def _touch_case(
