@@ -1,5 +1,6 @@
 """Small helpers that create data through the same paths the product uses."""
 
+import os
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -8,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from fastapi import FastAPI
 from sqlalchemy import text
 
@@ -24,6 +26,8 @@ KEV_CATALOG = (
     / "cisa-kev"
     / "known_exploited_vulnerabilities.json"
 )
+# CI sets this: a missing catalog fails the tests that need it, not skips them.
+REQUIRE_DATA = os.environ.get("CASEDESK_TEST_REQUIRE_DATA") == "1"
 ADMIN_EMAIL = "admin@example.com"
 ADMIN_PASSWORD = "correct-horse-battery"
 
@@ -36,6 +40,20 @@ class Principal:
     user_id: uuid.UUID
     email: str
     workspace_id: uuid.UUID | None
+
+
+def kev_catalog() -> Path:
+    """The real KEV catalog, from the `shared/` folder beside the repository.
+
+    Without it, the calling test (or module, at import) is skipped, saying
+    why; with CASEDESK_TEST_REQUIRE_DATA=1 it fails instead.
+    """
+    if not KEV_CATALOG.exists():
+        reason = f"The KEV catalog is not at {KEV_CATALOG}"
+        if REQUIRE_DATA:
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason, allow_module_level=True)
+    return KEV_CATALOG
 
 
 def case_body(**overrides: Any) -> dict[str, Any]:

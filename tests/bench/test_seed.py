@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 from casedesk.app import create_app
 from casedesk.config import Settings
 from casedesk.db.migrate import upgrade_to_head
+from tests.factories import kev_catalog
 
 pytestmark = pytest.mark.postgres_only
 
@@ -57,6 +58,7 @@ async def bench_database() -> AsyncIterator[str]:
 async def test_the_api_reads_what_was_seeded(
     bench_database: str, tmp_path: Path
 ) -> None:
+    kev_catalog()  # the seeder draws its texts from it
     marker = await seed(bench_database, SEEDED_CASES)
     target = marker["target_workspace"]
     connection = await asyncpg.connect(asyncpg_dsn(bench_database))

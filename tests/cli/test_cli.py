@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from casedesk.db.migrate import upgrade_to_head
-from tests.factories import KEV_CATALOG
+from tests.factories import kev_catalog
 
 CASEDESK = Path(sys.executable).with_name("casedesk")
 SMALL_CATALOG_SIZE = 25
@@ -155,7 +155,7 @@ def served(cli: Cli, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Se
 @pytest.fixture(scope="module")
 def small_catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The first records of the real catalog, as a catalog file."""
-    document = json.loads(KEV_CATALOG.read_text(encoding="utf-8"))
+    document = json.loads(kev_catalog().read_text(encoding="utf-8"))
     document["vulnerabilities"] = document["vulnerabilities"][:SMALL_CATALOG_SIZE]
     document["count"] = SMALL_CATALOG_SIZE
     path = tmp_path_factory.mktemp("catalog") / "kev.json"
@@ -197,7 +197,7 @@ def test_serve_refuses_an_unmigrated_database(cli: Cli, tmp_path: Path) -> None:
 
 
 def test_import_without_a_database_asks_for_migrate(cli: Cli, tmp_path: Path) -> None:
-    result = cli.run(tmp_path / "data", "import", "cisa-kev", str(KEV_CATALOG))
+    result = cli.run(tmp_path / "data", "import", "cisa-kev", str(kev_catalog()))
 
     assert result.returncode == 1
     assert "Run `casedesk migrate` first" in result.stderr
@@ -208,7 +208,7 @@ def test_import_without_a_database_asks_for_migrate(cli: Cli, tmp_path: Path) ->
 def test_import_without_a_workspace_fails(cli: Cli, tmp_path: Path) -> None:
     data_dir = migrate_in_process(tmp_path / "data")
 
-    result = cli.run(data_dir, "import", "cisa-kev", str(KEV_CATALOG))
+    result = cli.run(data_dir, "import", "cisa-kev", str(kev_catalog()))
 
     assert result.returncode == 1
     assert "No workspace exists yet: run `casedesk serve` once first" in (result.stderr)

@@ -26,11 +26,14 @@ from tests.conftest import new_client
 from tests.factories import (
     ADMIN_EMAIL,
     ADMIN_PASSWORD,
-    KEV_CATALOG,
     create_workspace,
     empty_database,
+    kev_catalog,
     sign_in,
 )
+
+# Records of the real catalog parametrize tests below, at collection.
+KEV_CATALOG = kev_catalog()
 
 CATALOG_SIZE = 1404
 # Fixed so that the real catalog maps onto every priority: 1,391 records are
