@@ -245,7 +245,7 @@ class CaseService:
             case.assignee_id = params.assignee_id
             row_changed = True
 
-        if "payload" in given and not _same_json(params.payload, case.payload):
+        if "payload" in given and not same_json(params.payload, case.payload):
             self._record(case.id, CaseEventType.PAYLOAD_CHANGED)
             case.payload = params.payload
             # The ORM compares JSON with ==, where 1 equals true: without the
@@ -430,7 +430,7 @@ def _status_event_type(old: CaseStatus, new: CaseStatus) -> CaseEventType:
     return CaseEventType.STATUS_CHANGED
 
 
-def _same_json(left: Any, right: Any) -> bool:
+def same_json(left: Any, right: Any) -> bool:
     """Whether two JSON documents are equal, telling `true` apart from `1`."""
     return _canonical_json(left) == _canonical_json(right)
 

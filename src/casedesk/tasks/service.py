@@ -1,6 +1,5 @@
 """Task rules: tasks of a case, their events, and the case's task counters."""
 
-import json
 import uuid
 from collections.abc import Iterable
 from typing import Any
@@ -13,7 +12,7 @@ from casedesk.auth.principal import Actor
 from casedesk.auth.schemas import UserRead
 from casedesk.cases.enums import CaseTaskStatus
 from casedesk.cases.lookup import CaseLock, case_in_workspace
-from casedesk.cases.service import check_assignable
+from casedesk.cases.service import check_assignable, same_json
 from casedesk.events.enums import CaseEventType
 from casedesk.events.service import CaseEventService
 from casedesk.kit.workflow_ids import encode_workflow_id
@@ -165,7 +164,7 @@ class TaskService:
             task.workflow_id = workflow_id
             changed = True
 
-        if not _same_json(trigger_values, task.default_trigger_values):
+        if not same_json(trigger_values, task.default_trigger_values):
             task.default_trigger_values = trigger_values
             # The ORM compares JSON with ==, where 1 equals true: without the
             # flag, swapping one for the other would never be written.
@@ -284,11 +283,6 @@ def _task_read(task: CaseTask, assignee: User | None) -> CaseTaskRead:
 
 def _completed_count(status: CaseTaskStatus) -> int:
     return 1 if status == CaseTaskStatus.COMPLETED else 0
-
-
-def _same_json(left: Any, right: Any) -> bool:
-    """Whether two JSON documents are equal, telling `true` apart from `1`."""
-    return json.dumps(left, sort_keys=True) == json.dumps(right, sort_keys=True)
 
 
 def _str_or_none(value: uuid.UUID | None) -> str | None:
