@@ -700,7 +700,8 @@ def aggregate_filters(
         ("tags", tags or []),
         ("dropdown", dropdown or []),
         ("assignee_id", assignee_id or []),
-        ("fields", [param.key + param.value for param in fields]),
+        # A field's value is checked against its type, naming the field.
+        ("fields", [param.key for param in fields]),
     ):
         _check_filter_values(name, values)
 
