@@ -169,13 +169,9 @@ async def create_cases(
 
 async def empty_database(app: FastAPI) -> None:
     """Empty every table."""
+    # DELETE, children first, on both databases: on PostgreSQL a TRUNCATE of
+    # every table costs ~100 ms against ~5 ms for deleting a test's few rows.
     tables = [table.name for table in reversed(Base.metadata.sorted_tables)]
     async with app.state.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            quoted = ", ".join(f'"{name}"' for name in tables)
-            await connection.execute(
-                text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
-            )
-        else:
-            for name in tables:
-                await connection.execute(text(f'DELETE FROM "{name}"'))
+        for name in tables:
+            await connection.execute(text(f'DELETE FROM "{name}"'))
