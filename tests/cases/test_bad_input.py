@@ -224,11 +224,11 @@ class TestCreateValues:
     async def test_unknown_key_is_extra_forbidden_naming_it(
         self, client: httpx.AsyncClient, existing_case: dict[str, Any]
     ) -> None:
-        response = await client.post("/cases", json=case_body(tags=["phishing"]))
+        response = await client.post("/cases", json=case_body(labels=["phishing"]))
 
         detail = _validation_errors(response)
         assert [(item["loc"], item["type"]) for item in detail] == [
-            (["body", "tags"], "extra_forbidden")
+            (["body", "labels"], "extra_forbidden")
         ]
         assert await _case_count(client) == 1
 

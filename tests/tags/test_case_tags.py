@@ -257,3 +257,34 @@ async def test_case_list_reads_tags_in_one_query_for_the_page(
 
     assert len(three_cases) == len(one_case)
     assert any("case_tag_link" in statement for statement in three_cases)
+
+
+async def test_tags_given_at_creation_are_part_of_the_case(
+    client: httpx.AsyncClient,
+) -> None:
+    malware = (await client.post("/case-tags", json={"name": "Malware"})).json()
+    await client.post("/case-tags", json={"name": "Phishing Wave"})
+
+    created = await client.post(
+        "/cases",
+        json=case_body(tags=[malware["id"], "phishing-wave", "Malware"]),
+    )
+
+    assert created.status_code == 201, created.text
+    assert sorted(tag["ref"] for tag in created.json()["tags"]) == [
+        "malware",
+        "phishing-wave",
+    ]
+    events = await client.get(f"/cases/{created.json()['id']}/events")
+    assert [event["type"] for event in events.json()["events"]] == ["case_created"]
+
+
+async def test_an_unknown_tag_at_creation_creates_nothing(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.post("/cases", json=case_body(tags=["no-such-tag"]))
+
+    assert response.status_code == 422
+    assert response.json() == {"detail": "Unknown tag: no-such-tag"}
+    listed = await client.get("/cases")
+    assert listed.json()["items"] == []

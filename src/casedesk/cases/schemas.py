@@ -17,6 +17,7 @@ from casedesk.cases.enums import (
 )
 from casedesk.kit.schemas import CHECK_TEXT, InputSchema, JsonObject, Schema, Text
 from casedesk.models.case import DESCRIPTION_MAX_LENGTH, SUMMARY_MAX_LENGTH
+from casedesk.models.tag import TAG_REF_MAX_LENGTH
 
 
 def _not_blank(value: str) -> str:
@@ -67,6 +68,12 @@ DropdownSelections = Annotated[
 ]
 
 
+MAX_TAGS_ON_CREATE = 100
+TagIdentifier = Annotated[
+    str, Field(min_length=1, max_length=TAG_REF_MAX_LENGTH), CHECK_TEXT
+]
+
+
 class CaseCreate(InputSchema):
     """A new case."""
 
@@ -80,6 +87,12 @@ class CaseCreate(InputSchema):
     assignee_id: uuid.UUID | None = None
     payload: JsonObject | None = Field(
         default=None, description="The source record, e.g. the alert, as JSON."
+    )
+    tags: list[TagIdentifier] | None = Field(
+        default=None,
+        max_length=MAX_TAGS_ON_CREATE,
+        description="Tags to attach, by id, ref or name; an unknown tag is 422 "
+        "and nothing is created. Part of the case: no `tag_added` events.",
     )
 
 

@@ -42,7 +42,7 @@ from casedesk.models import (
     Workspace,
 )
 from casedesk.models.base import utcnow
-from casedesk.tags.service import tags_by_case
+from casedesk.tags.service import TagService, tags_by_case
 
 CASE_TABLE = cast(Table, Case.__table__)
 CLOSING_STATUSES = frozenset({CaseStatus.CLOSED, CaseStatus.RESOLVED})
@@ -69,6 +69,7 @@ class CaseService:
             session, workspace_id=workspace_id, actor=actor
         )
         self.versions = CaseVersions(session, actor)
+        self.tags = TagService(session, workspace_id=workspace_id, actor=actor)
 
     async def create(
         self,
@@ -79,9 +80,9 @@ class CaseService:
     ) -> Case:
         """Create a case and its `case_created` event, numbered last.
 
-        Fields, dropdowns, tags (`tag_ids`, of this workspace, used by
-        importers) and assignee given at creation are part of the case, not
-        changes to it: `case_created` is its only event.
+        Fields, dropdowns, tags (`params.tags` by identifier, or `tag_ids` of
+        this workspace from importers) and assignee given at creation are
+        part of the case, not changes to it: `case_created` is its only event.
 
         Validation reads happen before the numbered insert: from there until
         commit the workspace's counter row is locked, and other creates wait.
@@ -94,6 +95,9 @@ class CaseService:
         # definitions whose defaults the new case gets.
         field_write = await self.fields.validate(params.fields or {})
         selections = await self._resolved_dropdowns(params.dropdown_values)
+        if params.tags:
+            named = await self.tags.resolve(params.tags)
+            tag_ids = [*tag_ids, *named]
         if params.assignee_id is not None:
             await self._check_assignee(params.assignee_id)
 

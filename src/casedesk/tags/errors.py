@@ -2,7 +2,7 @@
 
 import uuid
 
-from casedesk.errors import BadRequest, NotFound
+from casedesk.errors import BadRequest, NotFound, Unprocessable
 
 
 class TagNotFound(NotFound):
@@ -31,3 +31,10 @@ class CaseNotInWorkspace(NotFound):
 
     def __init__(self, case_id: uuid.UUID) -> None:
         super().__init__(f"Case {case_id} not found in this workspace.")
+
+
+class UnknownTag(Unprocessable):
+    """A new case names a tag the workspace does not have."""
+
+    def __init__(self, identifier: str) -> None:
+        super().__init__(f"Unknown tag: {identifier}")

@@ -20,6 +20,7 @@ from casedesk.tags.errors import (
     DuplicateTagSlug,
     TagNotFound,
     TagNotOnCase,
+    UnknownTag,
 )
 from casedesk.tags.schemas import CaseTagCreate, CaseTagUpdate, slugify
 
@@ -43,6 +44,16 @@ class TagService:
             .order_by(CaseTag.ref, CaseTag.id)
         )
         return list(found)
+
+    async def resolve(self, identifiers: Iterable[str]) -> list[uuid.UUID]:
+        """The ids of tags named by id, ref or name; an unknown one is refused."""
+        tag_ids = []
+        for identifier in identifiers:
+            tag = await self._find(identifier, by_name=True)
+            if tag is None:
+                raise UnknownTag(identifier)
+            tag_ids.append(tag.id)
+        return list(dict.fromkeys(tag_ids))
 
     async def get(self, tag_id: uuid.UUID) -> CaseTag:
         """A tag of this workspace by id, or TagNotFound."""
