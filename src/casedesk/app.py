@@ -39,6 +39,7 @@ from casedesk.tags.router import case_tags_router
 from casedesk.tags.router import definitions_router as tags_router
 from casedesk.tasks.router import router as tasks_router
 from casedesk.users.router import router as admin_users_router
+from casedesk.web.router import install_web_interface
 from casedesk.workspaces.deps import validate_path_workspace_id
 from casedesk.workspaces.router import members_router
 from casedesk.workspaces.router import router as workspaces_router
@@ -114,6 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             generate_unique_id_function=_workspace_operation_id,
         )
 
+    install_web_interface(app)
     install_exception_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(

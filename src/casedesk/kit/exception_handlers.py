@@ -6,18 +6,22 @@ from typing import Any
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from limits.errors import StorageError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from casedesk.errors import CasedeskError
 from casedesk.kit.middleware import REQUEST_ID_HEADER
 from casedesk.kit.schemas import MAX_JSON_DEPTH
+from casedesk.web.api import describe
+from casedesk.web.errors import error_page, is_page_request
 
 log = structlog.get_logger(__name__)
 
@@ -31,11 +35,13 @@ REDACTED = "[redacted]"
 SECRET_KEY_WORDS = ("password", "secret", "token")
 
 
-async def render_domain_error(request: Request, error: Exception) -> JSONResponse:
+async def render_domain_error(request: Request, error: Exception) -> Response:
     """Render a CasedeskError with its status, body and headers."""
     assert isinstance(error, CasedeskError)
     if error.status_code >= 500:
         log.error("request.domain_error", error_type=type(error).__name__)
+    if is_page_request(request):
+        return error_page(request, error.status_code, describe(error.message))
     return JSONResponse(
         _encodable(error.body()),
         status_code=error.status_code,
@@ -43,9 +49,12 @@ async def render_domain_error(request: Request, error: Exception) -> JSONRespons
     )
 
 
-async def render_validation_error(request: Request, error: Exception) -> JSONResponse:
+async def render_validation_error(request: Request, error: Exception) -> Response:
     """Render FastAPI's 422 list, with the echoed input made encodable."""
     assert isinstance(error, RequestValidationError)
+    if is_page_request(request):
+        details = [_redacted(item) for item in error.errors()]
+        return error_page(request, 422, describe(jsonable_encoder(details)))
     errors = [
         {
             key: _encodable(value) if key in ("loc", "msg", "input") else value
@@ -56,7 +65,15 @@ async def render_validation_error(request: Request, error: Exception) -> JSONRes
     return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
 
 
-async def render_unexpected_error(request: Request, error: Exception) -> JSONResponse:
+async def render_http_error(request: Request, error: Exception) -> Response:
+    """Starlette's own errors (unknown path, wrong method): HTML on pages."""
+    assert isinstance(error, StarletteHTTPException)
+    if is_page_request(request):
+        return error_page(request, error.status_code, describe(error.detail))
+    return await http_exception_handler(request, error)
+
+
+async def render_unexpected_error(request: Request, error: Exception) -> Response:
     """Answer an unexpected failure without leaking its details."""
     # Starlette runs this handler outside every middleware, so the request id
     # is neither bound to the log context nor added to the response for us.
@@ -67,6 +84,10 @@ async def render_unexpected_error(request: Request, error: Exception) -> JSONRes
         request_id=request_id,
     )
     headers = {REQUEST_ID_HEADER: request_id} if request_id else None
+    if is_page_request(request):
+        return error_page(
+            request, 500, "An unexpected error occurred; it has been logged."
+        )
     return JSONResponse(
         {"detail": "An unexpected error occurred; it has been logged."},
         status_code=500,
@@ -74,14 +95,18 @@ async def render_unexpected_error(request: Request, error: Exception) -> JSONRes
     )
 
 
-async def render_database_unavailable(
-    request: Request, error: Exception
-) -> JSONResponse:
+async def render_database_unavailable(request: Request, error: Exception) -> Response:
     """Answer 503 when a store is locked or unreachable, 500 otherwise."""
     if not _is_unavailable(error):
         return await render_unexpected_error(request, error)
 
     log.warning("request.database_unavailable", error_type=type(error).__name__)
+    if is_page_request(request):
+        response = error_page(
+            request, 503, "The database is busy or unreachable; retry shortly."
+        )
+        response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+        return response
     return JSONResponse(
         {"detail": "The database is busy or unreachable; retry shortly."},
         status_code=503,
@@ -97,6 +122,7 @@ def install_exception_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RedisError, render_database_unavailable)
     app.add_exception_handler(StorageError, render_database_unavailable)
     app.add_exception_handler(RequestValidationError, render_validation_error)
+    app.add_exception_handler(StarletteHTTPException, render_http_error)
     app.add_exception_handler(Exception, render_unexpected_error)
 
 

@@ -13,6 +13,15 @@ API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'"
 DOCS_CONTENT_SECURITY_POLICY = (
     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'; object-src 'none'"
 )
+# The web interface: its own scripts, styles and images only; no inline
+# script or style, no plugins, no framing, forms post back to casedesk.
+UI_CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' "
+    "data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; object-src 'none'"
+)
+UI_PATH_PREFIX = "/ui/"
+UI_STATIC_PREFIX = "/ui/static/"
 HSTS_MAX_AGE_SECONDS = 365 * 24 * 3600
 
 COMMON_HEADERS = {
@@ -57,6 +66,12 @@ class SecurityHeadersMiddleware:
         headers = dict(COMMON_HEADERS)
         if path in self.docs_paths:
             headers["content-security-policy"] = DOCS_CONTENT_SECURITY_POLICY
+        elif path.startswith(UI_STATIC_PREFIX):
+            headers["content-security-policy"] = UI_CONTENT_SECURITY_POLICY
+            headers["cache-control"] = "no-cache"
+        elif path.startswith(UI_PATH_PREFIX) or path in ("/", "/ui"):
+            headers["content-security-policy"] = UI_CONTENT_SECURITY_POLICY
+            headers["cache-control"] = "no-store"
         else:
             headers["content-security-policy"] = API_CONTENT_SECURITY_POLICY
             # Answers carry cases and accounts: no browser or proxy keeps them.
