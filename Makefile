@@ -12,9 +12,14 @@ export UV_PYTHON_DOWNLOADS := never
 
 .PHONY: run test setup lint format bench clean
 
+# On the first start the KEV catalog beside the repository, when present,
+# becomes the new workspace's cases: there is real work to triage at once.
+KEV_CATALOG ?= ../shared/data/cisa-kev/known_exploited_vulnerabilities.json
+
 run: setup
 	$(VENV)/bin/casedesk migrate
-	$(VENV)/bin/casedesk serve --host $(HOST) --port $(PORT)
+	$(VENV)/bin/casedesk serve --host $(HOST) --port $(PORT) \
+		$(if $(wildcard $(KEV_CATALOG)),--import-kev $(KEV_CATALOG))
 
 test: setup
 	$(VENV)/bin/ruff check src tests

@@ -72,7 +72,14 @@ class ServeRun:
     login_status: int | None
 
 
-def serve_once(cli: Cli, data_dir: Path, log_dir: Path, *, sign_in: bool) -> ServeRun:
+def serve_once(
+    cli: Cli,
+    data_dir: Path,
+    log_dir: Path,
+    *,
+    sign_in: bool,
+    options: tuple[str, ...] = (),
+) -> ServeRun:
     """Start `casedesk serve`, wait for /health, optionally sign in, stop it."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -81,7 +88,7 @@ def serve_once(cli: Cli, data_dir: Path, log_dir: Path, *, sign_in: bool) -> Ser
 
     with stdout_path.open("w") as stdout, stderr_path.open("w") as stderr:
         process = subprocess.Popen(
-            [str(CASEDESK), "serve", "--port", str(port)],
+            [str(CASEDESK), "serve", "--port", str(port), *options],
             env=cli.env(data_dir),
             stdout=stdout,
             stderr=stderr,
@@ -280,3 +287,42 @@ def test_second_import_prints_that_nothing_was_imported(
         in second.stdout
     )
     assert "Imported" not in second.stdout
+
+
+def test_first_start_can_import_the_kev_catalog(
+    cli: Cli, small_catalog: Path, tmp_path: Path
+) -> None:
+    data_dir = migrate_in_process(tmp_path / "data")
+    options = ("--import-kev", str(small_catalog))
+
+    first = serve_once(cli, data_dir, tmp_path / "first", sign_in=True, options=options)
+    second = serve_once(
+        cli, data_dir, tmp_path / "second", sign_in=False, options=options
+    )
+
+    assert first.login_status == 204
+    assert (
+        f"Imported {SMALL_CATALOG_SIZE} KEV cases into the first workspace "
+        "(0 records skipped)." in first.stdout
+    )
+    assert "KEV" not in second.stdout
+    listed = cli.run(data_dir, "import", "cisa-kev", str(small_catalog))
+    assert f"all {SMALL_CATALOG_SIZE} records are already cases" in listed.stdout
+
+
+def test_first_start_serves_even_when_the_catalog_is_unreadable(
+    cli: Cli, tmp_path: Path
+) -> None:
+    data_dir = migrate_in_process(tmp_path / "data")
+    missing = tmp_path / "missing.json"
+
+    run = serve_once(
+        cli,
+        data_dir,
+        tmp_path / "logs",
+        sign_in=True,
+        options=("--import-kev", str(missing)),
+    )
+
+    assert run.login_status == 204
+    assert "Skipped the KEV import:" in run.stderr

@@ -66,8 +66,15 @@ def serve(
     workers: Annotated[
         int, typer.Option(help="Worker processes (PostgreSQL only).", min=1)
     ] = 1,
+    import_kev: Annotated[
+        Path | None,
+        typer.Option(
+            help="On the first start only (the one that creates the first "
+            "admin), import this KEV catalog into the new workspace."
+        ),
+    ] = None,
 ) -> None:
-    """Serve the API; creates the first admin on an empty database."""
+    """Serve the API and the web interface; sets up an empty database first."""
     settings = get_settings()
     if settings.is_sqlite and workers > 1:
         fail("SQLite has one writer: run a single worker, or use PostgreSQL.")
@@ -78,6 +85,8 @@ def serve(
 
     settings.secret_value()
     first_admin = asyncio.run(_bootstrap(settings))
+    if first_admin is not None and import_kev is not None:
+        _import_on_first_start(settings, import_kev)
     _announce(settings, host, port, first_admin)
     uvicorn.run(
         "casedesk.app:create_served_app",
@@ -139,6 +148,25 @@ def import_cisa_kev(
     )
 
 
+def _import_on_first_start(settings: Settings, path: Path) -> None:
+    """Fill a brand-new installation with the KEV catalog, so there is work.
+
+    A catalog that cannot be read is reported and the server starts anyway:
+    the import is a convenience, not a condition of serving.
+    """
+    try:
+        records = kev.load_catalog(path)
+        summary = asyncio.run(_import_kev(settings, records, None))
+    except CasedeskError as error:
+        errors.print(f"Skipped the KEV import: {error.message}")
+        return
+
+    console.print(
+        f"Imported {summary.created} KEV cases into the first workspace "
+        f"({len(summary.skipped)} records skipped)."
+    )
+
+
 async def _import_kev(
     settings: Settings, records: list[object], workspace_id: uuid.UUID | None
 ) -> kev.ImportSummary:
@@ -187,9 +215,10 @@ def _announce(
 ) -> None:
     base = f"http://{host}:{port}"
     console.print(f"casedesk is serving on {base} ({safe_url(settings)})")
+    console.print(f"Open {base}/ in a browser and sign in")
     console.print(
-        f"Sign in: POST {base}/auth/login with form fields username and password, "
-        f"or explore the API at {base}/docs"
+        f"API: POST {base}/auth/login with form fields username and password, "
+        f"or explore it at {base}/docs"
     )
     if admin is None:
         return
