@@ -124,7 +124,7 @@ def _assert_inert(path: str, html: str) -> None:
         f"{path} links to javascript:"
     )
     scripts = re.findall(r"<script\b[^>]*>", html, re.IGNORECASE)
-    assert scripts == ['<script src="http://testserver/ui/static/app.js" defer>'], (
+    assert scripts == ['<script src="/ui/static/app.js" defer>'], (
         f"{path} has scripts {scripts}"
     )
 

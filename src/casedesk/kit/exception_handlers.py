@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from casedesk.errors import CasedeskError
 from casedesk.kit.middleware import REQUEST_ID_HEADER
 from casedesk.kit.schemas import MAX_JSON_DEPTH
+from casedesk.kit.security_headers import security_headers
 from casedesk.web.api import describe
 from casedesk.web.errors import error_page, is_page_request
 
@@ -76,18 +77,25 @@ async def render_http_error(request: Request, error: Exception) -> Response:
 async def render_unexpected_error(request: Request, error: Exception) -> Response:
     """Answer an unexpected failure without leaking its details."""
     # Starlette runs this handler outside every middleware, so the request id
-    # is neither bound to the log context nor added to the response for us.
+    # is neither bound to the log context nor added to the response for us,
+    # and neither are the security headers.
     request_id = getattr(request.state, "request_id", None)
     log.exception(
         "request.unexpected_error",
         error_type=type(error).__name__,
         request_id=request_id,
     )
-    headers = {REQUEST_ID_HEADER: request_id} if request_id else None
+    headers = security_headers(
+        request.url.path, https=request.app.state.settings.cookie_secure
+    )
+    if request_id:
+        headers[REQUEST_ID_HEADER] = request_id
     if is_page_request(request):
-        return error_page(
+        response = error_page(
             request, 500, "An unexpected error occurred; it has been logged."
         )
+        response.headers.update(headers)
+        return response
     return JSONResponse(
         {"detail": "An unexpected error occurred; it has been logged."},
         status_code=500,

@@ -63,19 +63,30 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
     def _headers_for(self, path: str) -> dict[str, str]:
-        headers = dict(COMMON_HEADERS)
-        if path in self.docs_paths:
-            headers["content-security-policy"] = DOCS_CONTENT_SECURITY_POLICY
-        elif path.startswith(UI_STATIC_PREFIX):
-            headers["content-security-policy"] = UI_CONTENT_SECURITY_POLICY
-            headers["cache-control"] = "no-cache"
-        elif path.startswith(UI_PATH_PREFIX) or path in ("/", "/ui"):
-            headers["content-security-policy"] = UI_CONTENT_SECURITY_POLICY
-            headers["cache-control"] = "no-store"
-        else:
-            headers["content-security-policy"] = API_CONTENT_SECURITY_POLICY
-            # Answers carry cases and accounts: no browser or proxy keeps them.
-            headers["cache-control"] = "no-store"
-        if self.https:
-            headers["strict-transport-security"] = f"max-age={HSTS_MAX_AGE_SECONDS}"
-        return headers
+        return security_headers(path, docs_paths=self.docs_paths, https=self.https)
+
+
+def security_headers(
+    path: str, *, docs_paths: frozenset[str] = frozenset(), https: bool
+) -> dict[str, str]:
+    """The hardening headers of a response to `path`.
+
+    Also used by the 500 handler, which Starlette runs outside every
+    middleware, this one included.
+    """
+    headers = dict(COMMON_HEADERS)
+    if path in docs_paths:
+        headers["content-security-policy"] = DOCS_CONTENT_SECURITY_POLICY
+    elif path.startswith(UI_STATIC_PREFIX):
+        headers["content-security-policy"] = UI_CONTENT_SECURITY_POLICY
+        headers["cache-control"] = "no-cache"
+    elif path.startswith(UI_PATH_PREFIX) or path in ("/", "/ui"):
+        headers["content-security-policy"] = UI_CONTENT_SECURITY_POLICY
+        headers["cache-control"] = "no-store"
+    else:
+        headers["content-security-policy"] = API_CONTENT_SECURITY_POLICY
+        # Answers carry cases and accounts: no browser or proxy keeps them.
+        headers["cache-control"] = "no-store"
+    if https:
+        headers["strict-transport-security"] = f"max-age={HSTS_MAX_AGE_SECONDS}"
+    return headers

@@ -79,22 +79,23 @@ class ApiClient:
             raise_app_exceptions=False,
             client=(peer.host, peer.port) if peer else ("127.0.0.1", 0),
         )
-        headers = {
-            name: value
+        # Header values pass on as the bytes the browser sent: Starlette reads
+        # them as latin-1, and httpx would refuse non-ASCII text.
+        headers: dict[bytes, bytes] = {
+            name.encode(): value.encode("latin-1")
             for name in FORWARDED_HEADERS
             if (value := self.request.headers.get(name)) is not None
         }
         request_id = getattr(self.request.state, "request_id", None)
         if request_id:
-            headers[REQUEST_ID_HEADER] = request_id
-        cookies = {}
+            headers[REQUEST_ID_HEADER.encode()] = request_id.encode("latin-1")
         if self.session_token:
-            cookies[SESSION_COOKIE_NAME] = self.session_token
+            cookie = f"{SESSION_COOKIE_NAME}={self.session_token}"
+            headers[b"cookie"] = cookie.encode("latin-1")
         return httpx.AsyncClient(
             transport=transport,
             base_url=INTERNAL_BASE_URL,
             headers=headers,
-            cookies=cookies,
             timeout=INTERNAL_TIMEOUT_SECONDS,
         )
 
@@ -108,6 +109,10 @@ class ApiClient:
         data: Mapping[str, str] | None = None,
     ) -> httpx.Response:
         """Send one request; any status at or above 400 raises `ApiError`."""
+        if any(segment in (".", "..") for segment in path.split("/")):
+            # Ids typed into page URLs are interpolated into API paths; a dot
+            # segment would make the call name another resource.
+            raise ApiError(status_code=404, detail="Not Found", headers={})
         if method != "GET":
             self._read_cache.clear()
         async with self._client() as client:
@@ -195,6 +200,9 @@ def _detail_of(response: httpx.Response) -> Any:
         return response.text[:500] or response.reason_phrase
     if isinstance(body, dict) and "detail" in body:
         return body["detail"]
+    if isinstance(body, dict) and isinstance(body.get("error"), dict):
+        # A refused scope: `{"error": {"code": …, "message": …}}`.
+        return body["error"]
     return body
 
 

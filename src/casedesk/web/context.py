@@ -105,14 +105,26 @@ async def workspace_page(
 
 async def checked_form(request: Request) -> FormData:
     """A posted form, refused unless it came from one of this session's pages."""
+    return await _form_for_session(request, request.cookies.get(SESSION_COOKIE_NAME))
+
+
+async def checked_sign_in_form(request: Request) -> FormData:
+    """The sign-in form, which was served to nobody's session.
+
+    A browser may still hold the cookie of a session that ended elsewhere
+    (signed out on another tab, revoked by an admin); it must not stop the
+    person from signing in again.
+    """
+    return await _form_for_session(request, None)
+
+
+async def _form_for_session(request: Request, session_token: str | None) -> FormData:
     refuse_cross_origin_write(request)
     form = await request.form()
     submitted = form.get(CSRF_FIELD)
     secret = request.app.state.settings.secret_value()
     check_token(
-        secret,
-        request.cookies.get(SESSION_COOKIE_NAME),
-        submitted if isinstance(submitted, str) else None,
+        secret, session_token, submitted if isinstance(submitted, str) else None
     )
     return form
 
@@ -120,6 +132,7 @@ async def checked_form(request: Request) -> FormData:
 SignedInPage = Annotated[Page, Depends(signed_in_page)]
 WorkspacePage = Annotated[Page, Depends(workspace_page)]
 CheckedForm = Annotated[FormData, Depends(checked_form)]
+CheckedSignInForm = Annotated[FormData, Depends(checked_sign_in_form)]
 
 
 # Settings pages (custom fields, dropdowns, durations).

@@ -5,6 +5,7 @@ from urllib.parse import quote
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from casedesk.auth.backend import SESSION_COOKIE_NAME
 from casedesk.web.api import ApiError, describe
 from casedesk.web.templating import render
 
@@ -27,14 +28,20 @@ def is_page_request(request: Request) -> bool:
 
 
 def sign_in_redirect(request: Request) -> RedirectResponse:
-    """Send the visitor to sign in, and back here afterwards (GET only)."""
+    """Send the visitor to sign in, and back here afterwards (GET only).
+
+    A session cookie the visitor still holds is dead by now: it is cleared.
+    """
     target = SIGN_IN_PATH
     if request.method == "GET" and request.url.path != SIGN_IN_PATH:
         back = request.url.path
         if request.url.query:
             back = f"{back}?{request.url.query}"
         target = f"{SIGN_IN_PATH}?next={quote(back, safe='')}"
-    return RedirectResponse(target, status_code=303)
+    response = RedirectResponse(target, status_code=303)
+    if SESSION_COOKIE_NAME in request.cookies:
+        response.delete_cookie(SESSION_COOKIE_NAME, httponly=True, samesite="lax")
+    return response
 
 
 def error_page(request: Request, status_code: int, message: str) -> HTMLResponse:

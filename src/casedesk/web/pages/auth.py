@@ -7,7 +7,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from casedesk.web.api import ApiClient, ApiError
-from casedesk.web.context import CheckedForm, SignedInPage
+from casedesk.web.context import CheckedForm, CheckedSignInForm, SignedInPage
 from casedesk.web.csrf import issue_token
 from casedesk.web.errors import SIGN_IN_PATH
 from casedesk.web.templating import render
@@ -30,7 +30,7 @@ async def sign_in_page(request: Request, next: str | None = None) -> Response:
 @router.post("/login", response_class=HTMLResponse)
 async def sign_in(
     request: Request,
-    form: CheckedForm,
+    form: CheckedSignInForm,
     email: Annotated[str, Form(max_length=320)] = "",
     password: Annotated[str, Form(max_length=1024)] = "",
     next: Annotated[str, Form(max_length=MAX_NEXT_LENGTH)] = "",

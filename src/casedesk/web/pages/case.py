@@ -22,6 +22,7 @@ from casedesk.fields.types import FieldKind, FieldType
 from casedesk.web.api import INPUT_REFUSALS, ApiError
 from casedesk.web.context import CheckedForm, Page, WorkspacePage
 from casedesk.web.errors import PageNotFound
+from casedesk.web.forms import NotJson, parse_json_input
 from casedesk.web.pages.case_sections import load_sections
 from casedesk.web.templating import render
 
@@ -528,18 +529,19 @@ def _as_utc(entered: str) -> str:
         return entered
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    try:
+        in_utc = moment.astimezone(UTC)
+    except OverflowError:
+        # Year 1 or 9999 shifted past the calendar: the API says why.
+        return entered
+    return in_utc.isoformat().replace("+00:00", "Z")
 
 
 def _parsed_json(entered: str) -> Any:
     try:
-        return json.loads(entered, parse_constant=_refuse_constant)
-    except ValueError as error:
-        raise FormRefused(f"Enter valid JSON ({error}).") from error
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON value")
+        return parse_json_input(entered)
+    except NotJson as error:
+        raise FormRefused(str(error)) from error
 
 
 def _text(form: FormData, name: str) -> str:

@@ -1,6 +1,5 @@
 """The form that opens a new case: `/ui/w/{workspace_id}/cases/new`."""
 
-import json
 import uuid
 from typing import Annotated, Any
 
@@ -12,6 +11,7 @@ from starlette.datastructures import FormData
 from casedesk.errors import Forbidden
 from casedesk.web.api import REFERENCE_REFUSALS, ApiError
 from casedesk.web.context import CheckedForm, Page, WorkspacePage
+from casedesk.web.forms import NotJson, parse_json_input
 from casedesk.web.templating import render
 
 log = structlog.get_logger(__name__)
@@ -180,11 +180,11 @@ def _field_value(field: dict[str, Any], raw: Any) -> Any:
         return raw == "true"
     if field["type"] == "JSONB":
         try:
-            return json.loads(raw)
-        except ValueError as error:
+            return parse_json_input(raw)
+        except NotJson as error:
             if field.get("kind") == "URL":
                 return raw.strip()
-            raise ValueError('Enter valid JSON, e.g. {"key": "value"}.') from error
+            raise ValueError(f'{error} For example: {{"key": "value"}}') from error
     return raw
 
 

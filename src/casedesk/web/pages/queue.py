@@ -35,8 +35,10 @@ DEFAULT_ORDER = CaseOrderBy.CREATED_AT.value
 DEFAULT_SORT = SortDirection.DESC.value
 UNASSIGNED = "unassigned"
 FIELD_PREFIX = "fields."
-# Rows of custom field filters the form offers; a URL may carry more.
+# Rows of custom field filters the form offers; a URL may carry more, up to
+# a limit that keeps a hand-made address from costing the server much.
 FIELD_FILTER_ROWS = 3
+MAX_FIELD_FILTER_ROWS = 10
 # The form's comparison → the suffix of the API's `fields.NAME…` parameter.
 FIELD_OPERATORS = {"eq": "", "gte": "__gte", "lte": "__lte"}
 SORTABLE_FIELD_TYPES = frozenset(FieldType) - {FieldType.JSONB, FieldType.MULTI_SELECT}
@@ -190,6 +192,13 @@ class QueueState:
             if _day(text) is None:
                 errors[name] = "Enter a date as YYYY-MM-DD."
 
+        if len(self.field_rows) > MAX_FIELD_FILTER_ROWS:
+            errors["filters"] = (
+                f"At most {MAX_FIELD_FILTER_ROWS} custom field filters; "
+                "the others were left out."
+            )
+            del self.field_rows[MAX_FIELD_FILTER_ROWS:]
+
         for index, row in enumerate(self.field_rows):
             if row.operator not in FIELD_OPERATORS:
                 errors[f"cf_op-{index}"] = "Choose =, ≥ or ≤."
@@ -333,7 +342,7 @@ async def render_queue(
     result: dict[str, Any] | None = None
     counts: dict[str, Any] | None = None
     if errors:
-        errors["filters"] = "Some filters need fixing; see below."
+        errors.setdefault("filters", "Some filters need fixing; see below.")
         status_code = 422
     else:
         try:
@@ -522,7 +531,10 @@ def _day(text: str) -> date | None:
 
 
 def _size_key(size: str) -> tuple[int, str]:
-    return (int(size), size) if size.isdigit() else (0, size)
+    # ASCII digits only: `isdigit` also accepts "²", which `int` refuses.
+    if size.isascii() and size.isdigit() and len(size) <= len(PAGE_SIZES[-1]):
+        return (int(size), size)
+    return (0, size)
 
 
 def _field_label(item: dict[str, Any]) -> str:

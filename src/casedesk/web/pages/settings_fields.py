@@ -16,6 +16,7 @@ from casedesk.fields.values import coerce
 from casedesk.web.api import INPUT_REFUSALS, ApiError
 from casedesk.web.context import CheckedForm, ManagingPage, Page
 from casedesk.web.errors import PageNotFound
+from casedesk.web.forms import NotJson, parse_json_input
 from casedesk.web.templating import render
 
 router = APIRouter(prefix="/ui/w/{workspace_id}", include_in_schema=False)
@@ -112,10 +113,10 @@ class FieldForm:
             return [line.strip() for line in text.splitlines() if line.strip()]
         if self.type == FieldType.JSONB:
             try:
-                return json.loads(text)
-            except ValueError as error:
+                return parse_json_input(text)
+            except NotJson as error:
                 raise UnreadableDefault(
-                    'Enter the default as JSON, for example {"key": "value"}.'
+                    f'{error} For example: {{"key": "value"}}'
                 ) from error
         return self.default
 

@@ -7,6 +7,7 @@ redirects (a redirect would lose it), so it is shown exactly once.
 
 import uuid
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Path
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -99,7 +100,7 @@ async def revoke_key(
 ) -> Response:
     """Revoke a key; clients using it are refused from now on."""
     refuse_unless_manager(page)
-    key_path = f"/service-accounts/{account_id}/keys/{key_id}"
+    key_path = f"/service-accounts/{account_id}/keys/{quote(key_id, safe='')}"
     await page.api.delete(page.api_path(key_path))
     return RedirectResponse(page.url("/settings/keys"), status_code=303)
 
