@@ -546,3 +546,29 @@ def test_catalog_without_vulnerabilities_array_is_refused(tmp_path: Path) -> Non
 
     with pytest.raises(kev.KevFileError, match="no 'vulnerabilities' array"):
         kev.load_catalog(path)
+
+
+async def test_the_newest_entries_get_the_highest_numbers(app: FastAPI) -> None:
+    workspace_id = await create_workspace(app, f"KEV {uuid.uuid4().hex[:8]}")
+    # As in the catalog: newest first, several on one day.
+    records = [
+        synthetic_record(3, dateAdded="2024-05-02"),
+        synthetic_record(2, dateAdded="2024-05-01"),
+        synthetic_record(1, dateAdded="2024-05-01"),
+        synthetic_record(0, dateAdded="2023-01-09"),
+    ]
+
+    await run_import(app, workspace_id, records)
+
+    async with app.state.sessionmaker() as session:
+        numbered = await session.execute(
+            select(Case.external_id)
+            .where(Case.workspace_id == workspace_id)
+            .order_by(Case.number)
+        )
+        assert list(numbered.scalars()) == [
+            "cisa-kev:CVE-2099-00000",
+            "cisa-kev:CVE-2099-00001",
+            "cisa-kev:CVE-2099-00002",
+            "cisa-kev:CVE-2099-00003",
+        ]

@@ -214,6 +214,10 @@ async def import_catalog(
             summary.skipped.append((index, _describe(error)))
             on_progress()
 
+    # Oldest entries first: the newest vulnerabilities get the highest case
+    # numbers and lead a queue sorted newest first. Indices stay the file's.
+    valid.sort(key=lambda item: (item[1].date_added, -item[0]))
+
     await ensure_kev_fields(session, workspace_id)
     tag_ids = await ensure_tags(
         session,
