@@ -99,7 +99,7 @@ async def test_analyst_signs_in_works_a_case_and_signs_out(
         ("status_changed", "changed status from New to In progress"),
         ("comment_created", "commented"),
         ("tag_added", "added tag Phishing"),
-        ("fields_changed", "changed field hosts"),
+        ("fields_changed", "changed Affected hosts from empty to 3"),
     ]:
         event = events.and_(page.locator(f"[data-event-type={kind}]"))
         await expect(event).to_have_count(1)

@@ -2,8 +2,10 @@
 
 import re
 import uuid
+from html import unescape
 from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -56,6 +58,31 @@ def _element(html: str, test_id: str) -> str:
     assert found, f"no input with data-testid={test_id}"
     start = found.start()
     return html[start : html.index(">", found.end()) + 1]
+
+
+async def _open_then_changed_by(
+    other: Principal, admin: Principal, case: dict[str, Any], change: dict[str, Any]
+) -> tuple[str, str]:
+    """The admin opens the case page, then `other` changes the case; the
+    page's address and the page as the admin has it."""
+    path = case_page_path(admin.workspace_id, case["id"])
+    html = (await admin.client.get(path)).text
+
+    meanwhile = await other.client.patch(f"/cases/{case['id']}", json=change)
+    assert meanwhile.status_code == 204, meanwhile.text
+    return path, html
+
+
+def _shown_values(html: str) -> dict[str, str]:
+    """The `was-*` inputs: what the page's edit forms were shown with."""
+    found = re.findall(r'<input type="hidden" name="(was-[^"]+)" value="([^"]*)"', html)
+    return {name: unescape(value) for name, value in found}
+
+
+def _back_link(html: str) -> str:
+    found = re.search(r'<a href="([^"]*)" data-testid="back-to-queue"', html)
+    assert found, "the page has no way back to the queue"
+    return unescape(found.group(1))
 
 
 class _Elements(HTMLParser):
@@ -266,6 +293,159 @@ class TestEditingProperties:
         unchanged = await _case(client, case["id"])
         assert unchanged["summary"] == case["summary"]
         assert unchanged["description"] == case["description"]
+
+
+class TestEditingWhatOthersChanged:
+    """A form sends only what the person changed, not the page it was on."""
+
+    async def test_an_untouched_property_keeps_a_change_made_meanwhile(
+        self, client: httpx.AsyncClient, admin: Principal, editor: Principal
+    ) -> None:
+        case = await _create_case(client, status="new", priority="low")
+        path, html = await _open_then_changed_by(
+            editor, admin, case, {"priority": "critical"}
+        )
+        shown = _shown_values(html)
+
+        response = await client.post(
+            f"{path}/properties",
+            data={
+                "csrf_token": csrf_token(html),
+                **shown,
+                "status": "in_progress",
+                "priority": shown["was-priority"],
+                "severity": shown["was-severity"],
+                "assignee_id": shown["was-assignee_id"],
+            },
+        )
+
+        assert shown["was-priority"] == "low"
+        assert response.status_code == 303
+        stored = await _case(client, case["id"])
+        assert stored["status"] == "in_progress"
+        assert stored["priority"] == "critical"
+        assert (await _event_types(client, case["id"])).count("priority_changed") == 1
+
+    async def test_a_new_summary_keeps_a_description_written_meanwhile(
+        self, client: httpx.AsyncClient, admin: Principal, editor: Principal
+    ) -> None:
+        case = await _create_case(client, description="First notes")
+        path, html = await _open_then_changed_by(
+            editor, admin, case, {"description": "Editor's findings"}
+        )
+        shown = _shown_values(html)
+
+        response = await client.post(
+            f"{path}/text",
+            data={
+                "csrf_token": csrf_token(html),
+                **shown,
+                "summary": "Renamed by the admin",
+                # A browser sends a textarea's lines with CR LF.
+                "description": "First notes".replace("\n", "\r\n"),
+            },
+        )
+
+        assert shown["was-description"] == "First notes"
+        assert response.status_code == 303
+        stored = await _case(client, case["id"])
+        assert stored["summary"] == "Renamed by the admin"
+        assert stored["description"] == "Editor's findings"
+
+    async def test_saving_an_unchanged_form_records_nothing(
+        self, client: httpx.AsyncClient, admin: Principal
+    ) -> None:
+        case = await _create_case(client, description="Line one\nLine two")
+        path = case_page_path(admin.workspace_id, case["id"])
+        html = (await client.get(path)).text
+        shown = _shown_values(html)
+        events_before = await _event_types(client, case["id"])
+
+        for form, names in (
+            ("properties", ("status", "priority", "severity", "assignee_id")),
+            ("text", ("summary", "description")),
+        ):
+            values = {name: shown[f"was-{name}"] for name in names}
+            if "description" in values:
+                values["description"] = values["description"].replace("\n", "\r\n")
+            response = await client.post(
+                f"{path}/{form}",
+                data={"csrf_token": csrf_token(html), **shown, **values},
+            )
+            assert response.status_code == 303, response.text
+
+        assert await _event_types(client, case["id"]) == events_before
+        assert (await _case(client, case["id"]))["updated_at"] == case["updated_at"]
+
+
+class TestTheWayBackToTheQueue:
+    async def test_the_queue_view_survives_every_change_on_the_page(
+        self, client: httpx.AsyncClient, admin: Principal
+    ) -> None:
+        case = await _create_case(client, status="new")
+        view = "status=new&priority=high&order_by=priority"
+        path = case_page_path(admin.workspace_id, case["id"])
+        opened = f"{path}?{urlencode({'from': view})}"
+
+        html = (await client.get(opened)).text
+        response = await client.post(
+            f"{path}/properties?{urlencode({'from': view})}",
+            data={
+                "csrf_token": csrf_token(html),
+                **_shown_values(html),
+                "status": "in_progress",
+            },
+        )
+
+        queue = f"/ui/w/{admin.workspace_id}/cases"
+        assert _back_link(html) == f"{queue}?{view}"
+        actions = re.findall(r'<form method="post" action="([^"]*)"', html)
+        # Properties, text, comment, task and delete forms at least.
+        assert len([action for action in actions if action.startswith(path)]) >= 5
+        assert [
+            action
+            for action in map(unescape, actions)
+            if action.startswith(path)
+            and not action.endswith(f"?{urlencode({'from': view})}")
+        ] == []
+        assert response.status_code == 303
+        assert response.headers["location"] == (f"{opened}#properties")
+
+    @pytest.mark.parametrize(
+        "hostile",
+        [
+            "https://evil.example/?status=new",
+            "//evil.example/ui",
+            "/ui/w/00000000-0000-0000-0000-000000000000/cases?status=new",
+            "\\evil.example",
+            "status=new" + "&x=1" * 600,
+        ],
+    )
+    async def test_a_from_naming_another_place_leads_to_the_bare_queue(
+        self, client: httpx.AsyncClient, admin: Principal, hostile: str
+    ) -> None:
+        case = await _create_case(client)
+        path = case_page_path(admin.workspace_id, case["id"])
+
+        html = (await client.get(path, params={"from": hostile})).text
+
+        assert _back_link(html) == f"/ui/w/{admin.workspace_id}/cases"
+
+    async def test_a_from_is_encoded_afresh_and_stays_inert(
+        self, client: httpx.AsyncClient, admin: Principal
+    ) -> None:
+        case = await _create_case(client)
+        path = case_page_path(admin.workspace_id, case["id"])
+
+        html = (
+            await client.get(path, params={"from": 'q="><script>alert(1)</script>#x'})
+        ).text
+
+        assert _back_link(html) == (
+            f"/ui/w/{admin.workspace_id}/cases"
+            "?q=%22%3E%3Cscript%3Ealert%281%29%3C%2Fscript%3E%23x"
+        )
+        _assert_no_live_payload(html)
 
 
 class TestTagsAndDropdowns:

@@ -2,13 +2,18 @@
 
 import re
 from datetime import timedelta
+from html import unescape
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
-from casedesk.web.pages.case_sections import human_duration, timeline_entries
+from casedesk.web.pages.case_sections import (
+    field_value_text,
+    human_duration,
+    timeline_entries,
+)
 from tests.conftest import new_client
 from tests.factories import Principal, case_body
 from tests.web.support import case_page_path, csrf_token, page_token, post_form
@@ -407,6 +412,43 @@ class TestTimeline:
             "A service account changed priority from Medium to Critical" in editor_texts
         )
 
+    async def test_a_field_change_names_the_field_and_its_old_and_new_value(
+        self, admin: Principal
+    ) -> None:
+        await admin.client.patch("/users/me", json={"first_name": "Alex"})
+        for body in (
+            {"name": "vendor", "type": "TEXT", "display_name": "Vendor"},
+            {"name": "ports", "type": "JSONB", "display_name": "Open ports"},
+            {"name": "notes", "type": "TEXT", "display_name": "Notes"},
+        ):
+            created = await admin.client.post("/case-fields", json=body)
+            assert created.status_code == 201, created.text
+        case_id, path = await _new_case(admin, fields={"vendor": "Microsoft"})
+        long_note = "word " * 40
+        for fields in (
+            {"vendor": None},
+            {"ports": [80, 443], "notes": long_note},
+            {"vendor": SCRIPT},
+        ):
+            changed = await admin.client.patch(
+                f"/cases/{case_id}", json={"fields": fields}
+            )
+            assert changed.status_code == 204, changed.text
+
+        html = (await admin.client.get(path)).text
+        texts = [unescape(text) for text in _event_texts(html) if " changed " in text]
+
+        assert texts[0] == f"Alex changed Vendor from empty to {SCRIPT}"
+        assert texts[1] == (
+            "Alex changed Open ports from empty to [80, 443]; Notes from empty to "
+            f"{field_value_text(long_note)}"
+        )
+        assert field_value_text(long_note).endswith("…")
+        assert texts[2] == "Alex changed Vendor from Microsoft to empty"
+        # The value is shown as text: the payload is escaped, never live.
+        assert "<script>alert(1)" not in html
+        assert "to &lt;script&gt;alert(1)&lt;/script&gt;" in html
+
 
 class TestDurations:
     async def test_defined_durations_show_their_state(self, admin: Principal) -> None:
@@ -570,6 +612,63 @@ class TestFormatting:
     ) -> None:
         assert human_duration(elapsed) == expected
 
+    @pytest.mark.parametrize(
+        ("value", "expected"),
+        [
+            (None, "empty"),
+            ("", "empty"),
+            ([], "empty"),
+            ("Microsoft", "Microsoft"),
+            ("two\nlines  here", "two lines here"),
+            (42, "42"),
+            ("3.140", "3.140"),
+            (True, "true"),
+            (["dns", "smb"], "dns, smb"),
+            ([80, 443], "[80, 443]"),
+            ({"ports": [80, 443]}, '{"ports": [80, 443]}'),
+            ("x" * 80, "x" * 80),
+            ("x" * 81, "x" * 79 + "…"),
+        ],
+        ids=[
+            "null",
+            "blank",
+            "no-items",
+            "text",
+            "lines",
+            "integer",
+            "numeric",
+            "boolean",
+            "options",
+            "json-list",
+            "object",
+            "at-limit",
+            "too-long",
+        ],
+    )
+    def test_a_field_value_reads_compactly(self, value: Any, expected: str) -> None:
+        assert field_value_text(value) == expected
+
+    def test_a_field_change_uses_the_display_name_it_is_given(self) -> None:
+        event = {
+            "type": "fields_changed",
+            "created_at": "2026-01-01T00:00:00Z",
+            "changes": [
+                {"field": "vendor", "old": "Microsoft", "new": None},
+                {"field": "gone", "old": None, "new": 3},
+            ],
+        }
+
+        entries = timeline_entries(
+            {"events": [event], "users": []},
+            {},
+            lambda user: "",
+            field_names={"vendor": "Vendor"},
+        )
+
+        assert entries[0].action == (
+            "changed Vendor from Microsoft to empty; gone from empty to 3"
+        )
+
     def test_every_event_reads_as_a_sentence_naming_its_actor(self) -> None:
         alice = {"id": "u1", "first_name": "Alice", "email": "a@example.com"}
         bob = {"id": "u2", "first_name": "Bob", "email": "b@example.com"}
@@ -594,7 +693,7 @@ class TestFormatting:
         )  # fmt: skip
 
         assert [f"{entry.actor} {entry.action}" for entry in entries] == [
-            "Alice changed fields hostname, owner",
+            "Alice changed hostname from empty to empty; owner from empty to empty",
             "Alice assigned the case to Bob",
             "Service account SOAR bot unassigned Bob from the case",
             "casedesk set Phase to Containment",

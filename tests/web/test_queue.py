@@ -543,6 +543,27 @@ class TestSortingAndPaging:
         assert "status=closed" in closed_link
         assert "priority=high" in closed_link
 
+    async def test_a_case_link_carries_the_view_it_was_opened_from(
+        self, admin: Principal
+    ) -> None:
+        case = await new_case(admin.client, status="new", priority="high")
+        queue = queue_path(admin.workspace_id)
+
+        plain = await admin.client.get(queue)
+        filtered = await admin.client.get(
+            queue, params={"status": "new", "order_by": "priority", "limit": "10"}
+        )
+        link = href(filtered.text, "case-link") or ""
+        case_page = await admin.client.get(link)
+
+        assert href(plain.text, "case-link") == f"{queue}/{case['id']}"
+        assert link == (
+            f"{queue}/{case['id']}?from=status%3Dnew%26order_by%3Dpriority%26limit%3D10"
+        )
+        assert href(case_page.text, "back-to-queue") == (
+            f"{queue}?status=new&order_by=priority&limit=10"
+        )
+
 
 class TestBulkChanges:
     @pytest.mark.parametrize(
@@ -576,7 +597,7 @@ class TestBulkChanges:
         )
 
         assert response.status_code == 303, response.text
-        assert response.headers["location"] == view
+        assert response.headers["location"] == f"{view}&done=2&done_action=changed"
         assert (await stored(client, first))[key] == value
         assert (await stored(client, second))[key] == value
         assert (await stored(client, third))[key] == third[key]
@@ -610,7 +631,9 @@ class TestBulkChanges:
         response = await bulk(admin, [*ticked(first, second), ("action", "delete")])
 
         assert response.status_code == 303
-        assert response.headers["location"] == queue_path(admin.workspace_id)
+        assert response.headers["location"] == (
+            f"{queue_path(admin.workspace_id)}?done=2&done_action=deleted"
+        )
         assert (await client.get(f"/cases/{first['id']}")).status_code == 404
         assert (await client.get(f"/cases/{second['id']}")).status_code == 404
         assert (await client.get(f"/cases/{kept['id']}")).status_code == 200
@@ -641,7 +664,57 @@ class TestBulkChanges:
         )
 
         assert response.status_code == 303
-        assert response.headers["location"] == queue_path(admin.workspace_id)
+        assert response.headers["location"] == (
+            f"{queue_path(admin.workspace_id)}?done=1&done_action=changed"
+        )
+
+    async def test_the_view_says_once_what_a_bulk_change_did(
+        self, admin: Principal
+    ) -> None:
+        first, second = [await new_case(admin.client, status="new") for _ in "ab"]
+        view = f"{queue_path(admin.workspace_id)}?status=new&order_by=priority"
+        response = await bulk(
+            admin,
+            [
+                *ticked(first, second),
+                ("action", "update"),
+                ("set_priority", "high"),
+                ("return_to", view),
+            ],
+        )
+
+        landed = await admin.client.get(response.headers["location"])
+        # Going back to the view later (a link on the page) shows no notice.
+        again = await admin.client.get(href(landed.text, "count-all") or "")
+
+        assert landed.status_code == 200
+        assert 'data-testid="bulk-done">2 cases changed.<' in landed.text
+        # No link or form of the page carries the notice along.
+        assert "done=" not in landed.text
+        assert "done_action" not in landed.text
+        assert f'name="return_to" value="{html.escape(view)}"' in landed.text
+        assert "bulk-done" not in again.text
+
+    @pytest.mark.parametrize(
+        ("query", "notice"),
+        [
+            ("done=1&done_action=deleted", "1 case deleted."),
+            ("done=3&done_action=anything", "3 cases changed."),
+            ("done=0", None),
+            ("done=-1", None),
+            ("done=99999", None),
+            ("done=%3Cscript%3E", None),
+            ("done=%D9%A3", None),
+        ],
+    )
+    async def test_only_a_plausible_notice_is_shown(
+        self, admin: Principal, query: str, notice: str | None
+    ) -> None:
+        response = await admin.client.get(f"{queue_path(admin.workspace_id)}?{query}")
+
+        assert response.status_code == 200
+        found = re.search(r'data-testid="bulk-done">([^<]*)<', response.text)
+        assert (found.group(1) if found else None) == notice
 
     @pytest.mark.parametrize(
         ("data", "message"),

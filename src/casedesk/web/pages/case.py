@@ -8,10 +8,11 @@ The comments, tasks, timeline and durations sections come from
 
 import json
 import uuid
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from fastapi import APIRouter, Path
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -35,6 +36,12 @@ CLOSURE_REFUSAL_CODE = "closure_requirements_not_met"
 # What a `datetime-local` input holds: no zone, seconds shown.
 LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M:%S"
 PROPERTY_NAMES = ("status", "priority", "severity", "assignee_id")
+TEXT_NAMES = ("summary", "description")
+# Each edit form carries the values it was shown with as `was-NAME`.
+SHOWN_PREFIX = "was-"
+# The queue's query string a case was opened from rides along as `from`.
+QUEUE_QUERY_PARAM = "from"
+QUEUE_QUERY_LIMIT = 2000
 WIDGETS = {
     FieldType.TEXT: "text",
     FieldType.INTEGER: "integer",
@@ -100,13 +107,17 @@ async def render_case_page(
         members = await page.api.get(page.api_path("/members"))
         tags = await page.api.get(page.api_path("/case-tags"))
     dropdowns = await page.api.get(page.api_path("/case-dropdowns"))
-    sections = await load_sections(page, case_id)
+    sections = await load_sections(
+        page, case_id, field_names=field_names(case["fields"])
+    )
 
     context = {
         **sections,
         "page": page,
         "nav": "queue",
         "case": case,
+        "queue_url": queue_url(page),
+        "from_suffix": from_suffix(page),
         "payload_text": payload_text(case.get("payload")),
         "errors": errors,
         "values": values,
@@ -142,62 +153,78 @@ async def case_page(
 async def change_properties(
     page: WorkspacePage, workspace_id: WorkspaceId, case_id: str, form: CheckedForm
 ) -> Response:
-    """Set status, priority, severity and assignee in one change."""
+    """Set status, priority, severity and assignee in one change.
+
+    Only the inputs the person changed are sent: one still showing the value
+    the page was opened with leaves the case's value, perhaps changed by
+    someone else since, alone.
+    """
     target = case_uuid(case_id)
-    submitted = {name: _text(form, name) for name in PROPERTY_NAMES}
-    changes: dict[str, Any] = {
-        name: submitted[name] or None for name in ("status", "priority", "severity")
-    }
-    changes["assignee_id"] = submitted["assignee_id"] or None
+    changed = changed_inputs(form, PROPERTY_NAMES)
+    if not changed:
+        return back_to_case(page, target, "properties")
+    changes = {name: value or None for name, value in changed.items()}
 
     try:
         await page.api.patch(page.api_path(f"/cases/{target}"), changes)
     except ApiError as error:
         if error.status_code not in INPUT_REFUSALS:
             raise
+        definitions = await page.api.get(page.api_path("/case-fields"))
+        errors = property_errors(
+            error,
+            assigning=bool(changes.get("assignee_id")),
+            names=field_names(definitions),
+        )
+        # Untouched inputs show the case as it is now, not the stale page.
         return await render_case_page(
             page,
             target,
-            errors=property_errors(error, assigning=bool(changes["assignee_id"])),
-            values=submitted,
+            errors=errors,
+            values=changed,
             status_code=error.status_code,
         )
-    return _back_to(page, target, "properties")
+    return back_to_case(page, target, "properties")
 
 
 @router.post("/cases/{case_id}/text", response_class=HTMLResponse)
 async def change_text(
     page: WorkspacePage, workspace_id: WorkspaceId, case_id: str, form: CheckedForm
 ) -> Response:
-    """Rewrite the summary and the description in one change."""
+    """Rewrite the summary and the description in one change.
+
+    As for the properties, only what the person changed is sent: saving a
+    new summary keeps a description someone else wrote meanwhile.
+    """
     target = case_uuid(case_id)
-    summary = _text(form, "summary")
-    description = _lines(_text(form, "description"))
-    submitted = {"summary": summary, "description": description}
-    if not summary.strip():
+    changed = changed_inputs(form, TEXT_NAMES)
+    summary = changed.get("summary")
+    if summary is not None and not summary.strip():
         return await render_case_page(
             page,
             target,
             errors={"summary": "Enter a summary."},
-            values=submitted,
+            values=changed,
             status_code=422,
         )
+    if not changed:
+        return back_to_case(page, target, "text")
 
     try:
-        await page.api.patch(page.api_path(f"/cases/{target}"), submitted)
+        await page.api.patch(page.api_path(f"/cases/{target}"), changed)
     except ApiError as error:
         if error.status_code not in INPUT_REFUSALS:
             raise
         found = error.field_errors()
-        errors = {name: found[name] for name in submitted if name in found}
+        errors = {name: found[name] for name in changed if name in found}
         return await render_case_page(
             page,
             target,
             errors=errors or {"summary": error.message},
-            values=submitted,
+            values=changed,
             status_code=error.status_code,
         )
-    return _back_to(page, target, "text")
+    return back_to_case(page, target, "text")
 
 
 @router.post("/cases/{case_id}/tags", response_class=HTMLResponse)
@@ -228,7 +255,7 @@ async def add_tag(
             values={"tag_id": tag_id},
             status_code=error.status_code,
         )
-    return _back_to(page, target, "tags")
+    return back_to_case(page, target, "tags")
 
 
 @router.post("/cases/{case_id}/tags/{tag_id}/remove", response_class=HTMLResponse)
@@ -243,7 +270,7 @@ async def remove_tag(
     target = case_uuid(case_id)
     tag = quote(tag_id, safe="")
     await page.api.delete(page.api_path(f"/cases/{target}/tags/{tag}"))
-    return _back_to(page, target, "tags")
+    return back_to_case(page, target, "tags")
 
 
 @router.post("/cases/{case_id}/fields/{field_name}", response_class=HTMLResponse)
@@ -293,7 +320,7 @@ async def change_field(
             values={key: kept},
             status_code=error.status_code,
         )
-    return _back_to(page, target, f"field-{field_name}")
+    return back_to_case(page, target, f"field-{field_name}")
 
 
 @router.post("/cases/{case_id}/dropdowns/{definition_id}", response_class=HTMLResponse)
@@ -324,7 +351,7 @@ async def choose_dropdown_option(
             values={key: option_id or ""},
             status_code=error.status_code,
         )
-    return _back_to(page, target, "dropdowns")
+    return back_to_case(page, target, "dropdowns")
 
 
 @router.post("/cases/{case_id}/delete")
@@ -334,7 +361,62 @@ async def delete_case(
     """Delete the case and everything recorded on it; back to the queue."""
     target = case_uuid(case_id)
     await page.api.delete(page.api_path(f"/cases/{target}"))
-    return RedirectResponse(page.url("/cases"), status_code=303)
+    return RedirectResponse(queue_url(page), status_code=303)
+
+
+def changed_inputs(form: FormData, names: Iterable[str]) -> dict[str, str]:
+    """The inputs whose submitted value differs from the one the form showed.
+
+    A form carries what each input was shown with as `was-NAME`; an input
+    without it (a form made by hand) counts as changed, and an input the
+    form does not hold at all as unchanged. Line breaks are compared and
+    returned as plain newlines.
+    """
+    changed = {}
+    for name in names:
+        if name not in form:
+            continue
+        value = _lines(_text(form, name))
+        shown = form.get(f"{SHOWN_PREFIX}{name}")
+        if isinstance(shown, str) and _lines(shown) == value:
+            continue
+        changed[name] = value
+    return changed
+
+
+def queue_query(raw: str | None) -> str:
+    """The queue's query string a case was opened from, if it is only that.
+
+    Anything that could name another page or site (a scheme, a host, a
+    path) or is longer than a queue address needs gives "" (the bare
+    queue). What is kept is encoded afresh, so it cannot end the query.
+    """
+    if not raw or len(raw) > QUEUE_QUERY_LIMIT or raw.startswith(("/", "\\")):
+        return ""
+    try:
+        parts = urlsplit(raw)
+    except ValueError:
+        return ""
+    if parts.scheme or parts.netloc:
+        return ""
+    return urlencode(parse_qsl(raw, keep_blank_values=True))
+
+
+def queue_url(page: Page) -> str:
+    """The queue with the filters the case was opened from, if any."""
+    query = queue_query(page.request.query_params.get(QUEUE_QUERY_PARAM))
+    return page.url("/cases") + (f"?{query}" if query else "")
+
+
+def from_suffix(page: Page) -> str:
+    """`?from=…` for the case page's own addresses, to keep the way back."""
+    query = queue_query(page.request.query_params.get(QUEUE_QUERY_PARAM))
+    return f"?{urlencode({QUEUE_QUERY_PARAM: query})}" if query else ""
+
+
+def field_names(fields: list[dict[str, Any]]) -> dict[str, str]:
+    """Display names of fields (a case's or the workspace's) by field name."""
+    return {entry["id"]: entry.get("display_name") or entry["id"] for entry in fields}
 
 
 def case_uuid(case_id: str) -> uuid.UUID:
@@ -470,9 +552,14 @@ def dropdown_choices(
     return choices
 
 
-def property_errors(error: ApiError, *, assigning: bool) -> dict[str, str]:
-    """Which input of the properties form a refusal belongs to."""
-    closure = closure_message(error.detail)
+def property_errors(
+    error: ApiError, *, assigning: bool, names: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Which input of the properties form a refusal belongs to.
+
+    `names` are the fields' display names, for a refused closure.
+    """
+    closure = closure_message(error.detail, names=names)
     if closure is not None:
         return {"status": closure}
 
@@ -485,10 +572,14 @@ def property_errors(error: ApiError, *, assigning: bool) -> dict[str, str]:
     return {"assignee_id" if assigning else "status": error.message}
 
 
-def closure_message(detail: Any) -> str | None:
+def closure_message(
+    detail: Any, *, names: Mapping[str, str] | None = None
+) -> str | None:
     """The sentence for a refused closure, or None for any other refusal.
 
-    The API's `detail` is then a string holding JSON with what is missing.
+    The API's `detail` is then a string holding JSON with what is missing:
+    fields by name, shown by their display names where `names` has them,
+    and dropdowns by their display names already.
     """
     if not isinstance(detail, str):
         return None
@@ -499,8 +590,9 @@ def closure_message(detail: Any) -> str | None:
     if not isinstance(body, dict) or body.get("code") != CLOSURE_REFUSAL_CODE:
         return None
 
+    names = names or {}
     missing = [
-        *[str(name) for name in body.get("missing_fields") or []],
+        *[names.get(str(name), str(name)) for name in body.get("missing_fields") or []],
         *[str(name) for name in body.get("missing_dropdowns") or []],
     ]
     return (
@@ -555,5 +647,7 @@ def _lines(text: str) -> str:
     return text.replace("\r\n", "\n")
 
 
-def _back_to(page: Page, case_id: uuid.UUID, anchor: str) -> RedirectResponse:
-    return RedirectResponse(page.url(f"/cases/{case_id}#{anchor}"), status_code=303)
+def back_to_case(page: Page, case_id: uuid.UUID, anchor: str) -> RedirectResponse:
+    """Back to the case page's `anchor` section, keeping the way to the queue."""
+    case_url = page.url(f"/cases/{case_id}{from_suffix(page)}#{anchor}")
+    return RedirectResponse(case_url, status_code=303)

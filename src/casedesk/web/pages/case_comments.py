@@ -4,12 +4,12 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Path
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from casedesk.web.api import INPUT_REFUSALS, ApiError
 from casedesk.web.context import CheckedForm, Page, WorkspacePage
-from casedesk.web.pages.case import render_case_page
+from casedesk.web.pages.case import back_to_case, render_case_page
 
 router = APIRouter(prefix="/ui/w/{workspace_id}", include_in_schema=False)
 
@@ -70,7 +70,7 @@ async def edit_comment(
             raise
         return await _refuse_thread_change(page, case_id, input_name, content, error)
 
-    return _back_to_comments(page, case_id)
+    return back_to_case(page, case_id, "comments")
 
 
 @router.post("/cases/{case_id}/comments/{comment_id}/delete")
@@ -83,7 +83,7 @@ async def delete_comment(
 ) -> Response:
     """Delete one of the visitor's own comments (a tombstone if it has replies)."""
     await page.api.delete(page.api_path(f"/cases/{case_id}/comments/{comment_id}"))
-    return _back_to_comments(page, case_id)
+    return back_to_case(page, case_id, "comments")
 
 
 async def _post_comment(
@@ -113,7 +113,7 @@ async def _post_comment(
             page, case_id, input_name, _message_of(error), content, error.status_code
         )
 
-    return _back_to_comments(page, case_id)
+    return back_to_case(page, case_id, "comments")
 
 
 async def _refuse_thread_change(
@@ -160,7 +160,3 @@ def _message_of(error: ApiError) -> str:
     # A 422 names the body field; the form has one text input, so its
     # message is the content's.
     return error.field_errors().get("content") or error.message
-
-
-def _back_to_comments(page: Page, case_id: uuid.UUID) -> RedirectResponse:
-    return RedirectResponse(page.url(f"/cases/{case_id}#comments"), status_code=303)

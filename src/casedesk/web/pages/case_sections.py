@@ -4,8 +4,9 @@ The timeline is shown newest first, as the API returns it: what changed last
 is what an analyst opening a case wants to see first.
 """
 
+import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -21,11 +22,24 @@ UNNAMED_SERVICE_ACCOUNT = "A service account"
 UNKNOWN_USER = "an unknown user"
 TASK_STATUSES = tuple(status.value for status in CaseTaskStatus)
 TASK_PRIORITIES = tuple(priority.value for priority in CasePriority)
+# How a changed custom field's value is shown in a sentence.
+EMPTY_FIELD_VALUE = "empty"
+FIELD_VALUE_LIMIT = 80
 
 _ELAPSED = TypeAdapter(timedelta)
-# Turns an event (and the names of the people it mentions) into a sentence.
-Describer = Callable[[dict[str, Any], dict[str, str]], str]
 _UNITS = (("d", 86_400), ("h", 3_600), ("min", 60), ("s", 1))
+
+
+@dataclass(frozen=True)
+class Mentioned:
+    """Display names of what events name by id: people and custom fields."""
+
+    people: Mapping[str, str]
+    fields: Mapping[str, str]
+
+
+# Turns an event (and the names of what it mentions) into a sentence.
+Describer = Callable[[dict[str, Any], Mentioned], str]
 
 
 @dataclass(frozen=True)
@@ -50,9 +64,14 @@ class DurationRow:
     ended_at: str | None
 
 
-async def load_sections(page: Page, case_id: uuid.UUID) -> dict[str, Any]:
+async def load_sections(
+    page: Page, case_id: uuid.UUID, *, field_names: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """Template context for `case/_comments.html`, `_tasks.html`,
-    `_timeline.html` and `_durations.html` (merged into the case page's)."""
+    `_timeline.html` and `_durations.html` (merged into the case page's).
+
+    `field_names` are the custom fields' display names, for the timeline.
+    """
     # One call after another: on SQLite the API has a single connection.
     base = page.api_path(f"/cases/{case_id}")
     threads = await page.api.get(f"{base}/comments/threads")
@@ -77,7 +96,7 @@ async def load_sections(page: Page, case_id: uuid.UUID) -> dict[str, Any]:
         "task_priorities": TASK_PRIORITIES,
         "task_assignees": assignees,
         "timeline_entries": timeline_entries(
-            timeline, account_names, page.display_name
+            timeline, account_names, page.display_name, field_names=field_names
         ),
         "duration_rows": duration_rows(durations, definitions),
     }
@@ -99,9 +118,16 @@ def timeline_entries(
     timeline: dict[str, Any],
     account_names: dict[str, str],
     display_name: Callable[[dict[str, Any]], str],
+    *,
+    field_names: Mapping[str, str] | None = None,
 ) -> list[TimelineEntry]:
-    """The API's events as sentences, in the API's order (newest first)."""
+    """The API's events as sentences, in the API's order (newest first).
+
+    Custom fields are named by their display names in `field_names`; one
+    missing there (deleted since) by its name.
+    """
     people = {user["id"]: display_name(user) for user in timeline["users"]}
+    mentioned = Mentioned(people=people, fields=field_names or {})
 
     entries = []
     for event in timeline["events"]:
@@ -110,7 +136,7 @@ def timeline_entries(
             TimelineEntry(
                 kind=event["type"],
                 actor=_actor_of(event, people, account_names),
-                action=describe_event(event, people),
+                action=describe_event(event, mentioned),
                 created_at=event["created_at"],
             )
         )
@@ -194,7 +220,7 @@ def _quoted(value: Any) -> str:
     return f"“{value}”"
 
 
-def _person(people: dict[str, str], user_id: Any) -> str:
+def _person(people: Mapping[str, str], user_id: Any) -> str:
     if not user_id:
         return "nobody"
     return people.get(str(user_id)) or UNKNOWN_USER
@@ -206,36 +232,64 @@ def _change(what: str, event: dict[str, Any]) -> str:
 
 
 def _describe_change(what: str) -> Describer:
-    def describe(event: dict[str, Any], people: dict[str, str]) -> str:
+    def describe(event: dict[str, Any], names: Mentioned) -> str:
         return _change(what, event)
 
     return describe
 
 
-def _describe_case_updated(event: dict[str, Any], people: dict[str, str]) -> str:
+def _describe_case_updated(event: dict[str, Any], names: Mentioned) -> str:
     field = event.get("field") or "summary"
     old, new = _quoted(event.get("old", "")), _quoted(event.get("new", ""))
     return f"changed the {field} from {old} to {new}"
 
 
-def _describe_fields_changed(event: dict[str, Any], people: dict[str, str]) -> str:
-    names = [str(change.get("field")) for change in event.get("changes", [])]
-    if len(names) == 1:
-        return f"changed field {names[0]}"
-    return f"changed fields {', '.join(names)}"
+def field_value_text(value: Any) -> str:
+    """A custom field's value inside a sentence: one line, about 80 characters.
+
+    A list of options reads as comma-separated items, other JSON as JSON, and
+    no value (null, "", an empty list) as "empty".
+    """
+    if value is None or value == "" or value == [] or value == {}:
+        return EMPTY_FIELD_VALUE
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        text = ", ".join(value)
+    elif isinstance(value, str):
+        text = value
+    else:
+        # true/false, numbers, objects and other lists as JSON writes them.
+        text = json.dumps(value, ensure_ascii=False)
+
+    text = " ".join(text.split())
+    if len(text) > FIELD_VALUE_LIMIT:
+        return text[: FIELD_VALUE_LIMIT - 1].rstrip() + "…"
+    return text
 
 
-def _describe_assignee_changed(event: dict[str, Any], people: dict[str, str]) -> str:
+def _describe_fields_changed(event: dict[str, Any], names: Mentioned) -> str:
+    changes = []
+    for change in event.get("changes") or []:
+        field = str(change.get("field"))
+        old = field_value_text(change.get("old"))
+        new = field_value_text(change.get("new"))
+        changes.append(f"{names.fields.get(field, field)} from {old} to {new}")
+    if not changes:
+        return "changed custom fields"
+    return f"changed {'; '.join(changes)}"
+
+
+def _describe_assignee_changed(event: dict[str, Any], names: Mentioned) -> str:
     old, new = event.get("old"), event.get("new")
+    old_name, new_name = _person(names.people, old), _person(names.people, new)
     if not new:
-        return f"unassigned {_person(people, old)} from the case"
+        return f"unassigned {old_name} from the case"
     if not old:
-        return f"assigned the case to {_person(people, new)}"
-    return f"reassigned the case from {_person(people, old)} to {_person(people, new)}"
+        return f"assigned the case to {new_name}"
+    return f"reassigned the case from {old_name} to {new_name}"
 
 
 def _describe_tag(verb: str) -> Describer:
-    def describe(event: dict[str, Any], people: dict[str, str]) -> str:
+    def describe(event: dict[str, Any], names: Mentioned) -> str:
         name = event.get("tag_name") or event.get("tag_ref") or "a tag"
         return f"{verb} tag {name}"
 
@@ -243,7 +297,7 @@ def _describe_tag(verb: str) -> Describer:
 
 
 def _describe_attachment(verb: str) -> Describer:
-    def describe(event: dict[str, Any], people: dict[str, str]) -> str:
+    def describe(event: dict[str, Any], names: Mentioned) -> str:
         return f"{verb} {_quoted(event.get('file_name', 'a file'))}"
 
     return describe
@@ -255,35 +309,35 @@ def _task_named(event: dict[str, Any]) -> str:
 
 
 def _describe_task(what: str) -> Describer:
-    def describe(event: dict[str, Any], people: dict[str, str]) -> str:
+    def describe(event: dict[str, Any], names: Mentioned) -> str:
         return f"{what} {_task_named(event)}"
 
     return describe
 
 
 def _describe_task_change(what: str) -> Describer:
-    def describe(event: dict[str, Any], people: dict[str, str]) -> str:
+    def describe(event: dict[str, Any], names: Mentioned) -> str:
         return _change(f"the {what} of {_task_named(event)}", event)
 
     return describe
 
 
-def _describe_task_assignee(event: dict[str, Any], people: dict[str, str]) -> str:
+def _describe_task_assignee(event: dict[str, Any], names: Mentioned) -> str:
     task = _task_named(event)
     new = event.get("new")
     if not new:
         return f"unassigned {task}"
-    return f"assigned {task} to {_person(people, new)}"
+    return f"assigned {task} to {_person(names.people, new)}"
 
 
-def _describe_task_workflow(event: dict[str, Any], people: dict[str, str]) -> str:
+def _describe_task_workflow(event: dict[str, Any], names: Mentioned) -> str:
     task = _task_named(event)
     if not event.get("new"):
         return f"detached the workflow from {task}"
     return f"set the workflow of {task} to {event['new']}"
 
 
-def _describe_dropdown(event: dict[str, Any], people: dict[str, str]) -> str:
+def _describe_dropdown(event: dict[str, Any], names: Mentioned) -> str:
     name = event.get("definition_name") or event.get("definition_ref") or "a dropdown"
     new = event.get("new_option_label")
     if not new:
@@ -292,7 +346,7 @@ def _describe_dropdown(event: dict[str, Any], people: dict[str, str]) -> str:
 
 
 def _describe_table_row(verb: str) -> Describer:
-    def describe(event: dict[str, Any], people: dict[str, str]) -> str:
+    def describe(event: dict[str, Any], names: Mentioned) -> str:
         table = event.get("table_name")
         return f"{verb} a row of table {table}" if table else f"{verb} a table row"
 
@@ -302,7 +356,7 @@ def _describe_table_row(verb: str) -> Describer:
 def _describe_comment(
     deleted: str,
 ) -> Describer:
-    def describe(event: dict[str, Any], people: dict[str, str]) -> str:
+    def describe(event: dict[str, Any], names: Mentioned) -> str:
         if event.get("delete_mode") == "soft":
             return f"{deleted}; its replies remain"
         return deleted
@@ -311,13 +365,13 @@ def _describe_comment(
 
 
 def _fixed(sentence: str) -> Describer:
-    def describe(event: dict[str, Any], people: dict[str, str]) -> str:
+    def describe(event: dict[str, Any], names: Mentioned) -> str:
         return sentence
 
     return describe
 
 
-def _describe_other(event: dict[str, Any], people: dict[str, str]) -> str:
+def _describe_other(event: dict[str, Any], names: Mentioned) -> str:
     return f"recorded {_readable(event.get('type')).lower()}"
 
 

@@ -4,12 +4,12 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from casedesk.web.api import INPUT_REFUSALS, ApiError
-from casedesk.web.context import CheckedForm, Page, WorkspacePage
-from casedesk.web.pages.case import render_case_page
+from casedesk.web.context import CheckedForm, WorkspacePage
+from casedesk.web.pages.case import back_to_case, render_case_page
 
 router = APIRouter(prefix="/ui/w/{workspace_id}", include_in_schema=False)
 
@@ -64,7 +64,7 @@ async def add_task(
             status_code=error.status_code,
         )
 
-    return _back_to_tasks(page, case_id)
+    return back_to_case(page, case_id, "tasks")
 
 
 @router.post("/cases/{case_id}/tasks/{task_id}/update")
@@ -95,7 +95,7 @@ async def update_task(
             status_code=error.status_code,
         )
 
-    return _back_to_tasks(page, case_id)
+    return back_to_case(page, case_id, "tasks")
 
 
 @router.post("/cases/{case_id}/tasks/{task_id}/delete")
@@ -108,7 +108,7 @@ async def delete_task(
 ) -> Response:
     """Delete a task of the case."""
     await page.api.delete(page.api_path(f"/cases/{case_id}/tasks/{task_id}"))
-    return _back_to_tasks(page, case_id)
+    return back_to_case(page, case_id, "tasks")
 
 
 def _new_task_errors(error: ApiError) -> dict[str, str]:
@@ -123,7 +123,3 @@ def _new_task_errors(error: ApiError) -> dict[str, str]:
 def _text(form: FormData, name: str) -> str:
     value = form.get(name)
     return value if isinstance(value, str) else ""
-
-
-def _back_to_tasks(page: Page, case_id: uuid.UUID) -> RedirectResponse:
-    return RedirectResponse(page.url(f"/cases/{case_id}#tasks"), status_code=303)

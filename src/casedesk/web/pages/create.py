@@ -12,6 +12,7 @@ from casedesk.errors import Forbidden
 from casedesk.web.api import REFERENCE_REFUSALS, ApiError
 from casedesk.web.context import CheckedForm, Page, WorkspacePage
 from casedesk.web.forms import NotJson, parse_json_input
+from casedesk.web.pages.queue import natural_key
 from casedesk.web.templating import render
 
 log = structlog.get_logger(__name__)
@@ -116,7 +117,7 @@ async def _load_choices(page: Page) -> dict[str, Any]:
     fields = await page.api.get(page.api_path("/case-fields"))
     return {
         "members": [member for member in members if member["is_active"]],
-        "tags": sorted(tags, key=lambda tag: tag["name"].lower()),
+        "tags": sorted(tags, key=lambda tag: natural_key(tag["name"])),
         "fields": [field for field in fields if not field["reserved"]],
     }
 

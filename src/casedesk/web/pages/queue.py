@@ -4,19 +4,23 @@ Everything the queue shows lives in its URL, so a view can be bookmarked and
 shared. The page reads its own query (whole days, rows of custom field
 filters), turns it into the parameters of `GET /cases/search` and
 `GET /cases/search/aggregate`, and turns its bulk form into one call of
-`POST /cases/batch-update` or `POST /cases/batch-delete`.
+`POST /cases/batch-update` or `POST /cases/batch-delete`. A bulk change
+that succeeds comes back to the same view with a one-time notice of how many
+cases it changed; links to cases carry the view, for the case page's way back.
 """
 
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Annotated, Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from fastapi import APIRouter, Path
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData, QueryParams
 
+from casedesk.cases.batch_schemas import MAX_BATCH_SIZE
 from casedesk.cases.enums import CasePriority, CaseSeverity, CaseStatus
 from casedesk.cases.listing import CaseOrderBy, SortDirection
 from casedesk.errors import Forbidden
@@ -72,6 +76,13 @@ BULK_CHANGES = {
 }
 INPUT_OF_UPDATE_KEY = {f"update.{key}": name for name, key in BULK_CHANGES.items()}
 MAX_RETURN_TO_LENGTH = 4000
+# The one-time notice after a bulk change: how many cases, and what was done.
+# Neither is part of the view: no form, sort or paging link carries them.
+DONE = "done"
+DONE_ACTION = "done_action"
+NOTICE_PARAMS = frozenset({DONE, DONE_ACTION})
+DONE_WORDS = {"update": "changed", "delete": "deleted"}
+DIGITS = re.compile(r"([0-9]+)")
 
 
 @dataclass(frozen=True)
@@ -248,10 +259,13 @@ class QueueState:
 async def queue(page: WorkspacePage, workspace_id: WorkspaceId) -> Response:
     """The workspace's cases matching the filters in the URL, a page at a time."""
     request = page.request
-    here = page.url("/cases")
-    if request.url.query:
-        here = f"{here}?{request.url.query}"
-    return await render_queue(page, request.query_params, return_to=here)
+    here = queue_view_url(page.url("/cases"), request.url.query)
+    return await render_queue(
+        page,
+        request.query_params,
+        return_to=here,
+        notice=done_notice(request.query_params),
+    )
 
 
 @router.post("/cases/bulk", response_class=HTMLResponse)
@@ -264,6 +278,7 @@ async def bulk_change(
         raise Forbidden("Your role in this workspace cannot change cases")
 
     return_to = safe_return_to(page, _text(form, "return_to"))
+    return_to = queue_view_url(page.url("/cases"), urlsplit(return_to).query)
     view = QueryParams(urlsplit(return_to).query)
     chosen = [value for value in form.getlist("case_id") if isinstance(value, str)]
     submitted = {name: _text(form, name) for name in BULK_CHANGES}
@@ -317,7 +332,10 @@ async def bulk_change(
             },
             status_code=409,
         )
-    return RedirectResponse(return_to, status_code=303)
+
+    done = [(DONE, str(outcome["succeeded"])), (DONE_ACTION, DONE_WORDS[action])]
+    separator = "&" if "?" in return_to else "?"
+    return RedirectResponse(f"{return_to}{separator}{urlencode(done)}", status_code=303)
 
 
 async def render_queue(
@@ -326,6 +344,7 @@ async def render_queue(
     *,
     return_to: str,
     bulk: dict[str, Any] | None = None,
+    notice: str = "",
     status_code: int = 200,
 ) -> HTMLResponse:
     """Render the queue for `params`; a refused filter is shown, not raised."""
@@ -365,6 +384,8 @@ async def render_queue(
         "params": state.links(),
         "queue_url": page.url("/cases"),
         "return_to": return_to,
+        "case_query": case_link_query(state),
+        "notice": notice,
         "errors": errors,
         "result": result,
         "status_counts": status_counts(counts, state),
@@ -401,6 +422,45 @@ def safe_return_to(page: Page, value: str) -> str:
     if value == queue_path or value.startswith(f"{queue_path}?"):
         return value
     return queue_path
+
+
+def queue_view_url(queue_path: str, query: str) -> str:
+    """The queue at `query`, less the one-time notice of a bulk change."""
+    pairs = parse_qsl(query, keep_blank_values=True)
+    kept = [(name, value) for name, value in pairs if name not in NOTICE_PARAMS]
+    if len(kept) == len(pairs):
+        # Untouched, so the view comes back exactly as it was asked for.
+        return f"{queue_path}?{query}" if query else queue_path
+    return f"{queue_path}?{urlencode(kept)}" if kept else queue_path
+
+
+def done_notice(params: QueryParams) -> str:
+    """The notice `done=3&done_action=deleted` asks for; "" if it is not one."""
+    count = params.get(DONE) or ""
+    if not (count.isascii() and count.isdigit() and len(count) <= 4):
+        return ""
+    number = int(count)
+    if not 1 <= number <= MAX_BATCH_SIZE:
+        return ""
+
+    action = params.get(DONE_ACTION)
+    word = "deleted" if action == DONE_WORDS["delete"] else DONE_WORDS["update"]
+    return f"{number} case{'' if number == 1 else 's'} {word}."
+
+
+def case_link_query(state: QueueState) -> str:
+    """`from=…` for links to cases: the view, page included, to come back to."""
+    view = state.links()
+    if state.cursor:
+        view.append(("cursor", state.cursor))
+    return urlencode([("from", urlencode(view))]) if view else ""
+
+
+def natural_key(name: str) -> list[str | int]:
+    """Order names as people read them: CWE-20 before CWE-116."""
+    parts = DIGITS.split(name.casefold())
+    # Digits sit at odd places, so like always meets like when comparing.
+    return [int(part) if index % 2 else part for index, part in enumerate(parts)]
 
 
 def bulk_update(submitted: dict[str, str]) -> dict[str, Any]:
@@ -458,7 +518,7 @@ def tag_choices(tags: list[dict[str, Any]], chosen: list[str]) -> list[dict[str,
     """Tags by name, chosen by ref; a chosen tag that does not exist is kept."""
     choices = sorted(
         ({"ref": str(tag["ref"]), "name": str(tag["name"])} for tag in tags),
-        key=lambda choice: choice["name"].lower(),
+        key=lambda choice: (natural_key(choice["name"]), choice["name"]),
     )
     known = {choice["ref"] for choice in choices} | {str(tag["id"]) for tag in tags}
     unknown = [{"ref": ref, "name": ref} for ref in chosen if ref not in known]

@@ -84,6 +84,9 @@ async def create_key(
         return await _render(
             page, values=values, errors=errors, status=error.status_code
         )
+    # XXX(product): the secret is shown in the answer to the post itself, so
+    # reloading that page posts again and issues a second key (the browser
+    # asks first). A redirect would need the secret kept somewhere until shown.
     return await _render(page, new_key=issued, status=201, headers=NO_STORE)
 
 
