@@ -25,11 +25,17 @@ from tests.factories import (
     empty_database,
     open_session,
 )
+from tests.log_config import use_test_logging
 
 POSTGRES_URL = os.environ.get(
     "CASEDESK_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 )
 REQUIRE_POSTGRES = os.environ.get("CASEDESK_TEST_REQUIRE_POSTGRES") == "1"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Logged exceptions print plain tracebacks, as they do when served."""
+    use_test_logging()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

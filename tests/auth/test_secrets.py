@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-import structlog
 from fastapi import FastAPI
 from structlog.testing import capture_logs
 
@@ -17,6 +16,7 @@ from casedesk.logging import configure_logging
 from casedesk.models import ApiKey, ServiceAccount
 from tests.auth.support import client_from, post_login
 from tests.factories import create_user, create_workspace
+from tests.log_config import use_test_logging
 
 PASSWORD = "hunter2-but-much-longer-0451"
 WRONG_PASSWORD = "wrong-guess-never-logged-7731"
@@ -245,6 +245,6 @@ def test_debug_logging_keeps_database_statements_out() -> None:
         assert not logging.getLogger("aiosqlite").isEnabledFor(logging.DEBUG)
         assert not logging.getLogger("sqlalchemy.engine").isEnabledFor(logging.INFO)
     finally:
-        structlog.reset_defaults()
+        use_test_logging()
         root.handlers, root.level = saved[0], saved[1]
         logging.getLogger("aiosqlite").setLevel(saved[2])

@@ -22,6 +22,7 @@ from casedesk.health.router import router as health_router
 from casedesk.logging import configure_logging
 from casedesk.workspaces.router import router as workspaces_router
 from tests.factories import Principal, case_body
+from tests.log_config import use_test_logging
 
 # Fixed, so that test ids are the same in every collection.
 MISSING_CASE_ID = "3b0d5a0e-2f1c-4c59-8d6e-0a7b9c4e1f22"
@@ -77,7 +78,7 @@ def restore_logging() -> Iterator[None]:
     saved_levels = [logger.level for logger in quietened]
     yield
 
-    structlog.reset_defaults()
+    use_test_logging()
     root.handlers = saved_handlers
     root.setLevel(saved_level)
     access.disabled = saved_access
