@@ -9,6 +9,10 @@ VENV := .venv
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
+# Compiled modules are kept between runs, whatever the shell says: without
+# them every process (each test worker, each CLI the tests start) compiles
+# casedesk and its libraries afresh, seconds each.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run test setup lint format bench clean
 
