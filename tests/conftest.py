@@ -121,10 +121,12 @@ async def anonymous(
 async def admin(app: FastAPI, clean_database: None) -> AsyncIterator[Principal]:
     """The first admin, signed in, with the default workspace."""
     admin_id = await create_user(app, ADMIN_EMAIL, ADMIN_PASSWORD, superuser=True)
-    await create_workspace(app, DEFAULT_WORKSPACE_NAME, owner_id=admin_id)
+    workspace_id = await create_workspace(
+        app, DEFAULT_WORKSPACE_NAME, owner_id=admin_id
+    )
 
     async with _client(app) as client:
-        yield await open_session(app, client, admin_id)
+        yield await open_session(app, client, admin_id, workspace_id=workspace_id)
 
 
 @pytest.fixture
