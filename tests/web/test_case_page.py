@@ -352,6 +352,33 @@ class TestEditingWhatOthersChanged:
         assert stored["summary"] == "Renamed by the admin"
         assert stored["description"] == "Editor's findings"
 
+    async def test_an_untouched_multi_line_summary_is_left_as_it_is(
+        self, client: httpx.AsyncClient, admin: Principal, editor: Principal
+    ) -> None:
+        # The API takes a summary with a line break; the page's one-line
+        # input shows (and a browser sends) it without.
+        case = await _create_case(client, summary="Alert: line one\nline two")
+        path, html = await _open_then_changed_by(
+            editor, admin, case, {"description": "Editor's findings"}
+        )
+        shown = _shown_values(html)
+
+        response = await client.post(
+            f"{path}/text",
+            data={
+                "csrf_token": csrf_token(html),
+                **shown,
+                "summary": "Alert: line oneline two",
+                "description": "Rewritten by the admin",
+            },
+        )
+
+        assert shown["was-summary"] == "Alert: line one\nline two"
+        assert response.status_code == 303
+        stored = await _case(client, case["id"])
+        assert stored["summary"] == "Alert: line one\nline two"
+        assert stored["description"] == "Rewritten by the admin"
+
     async def test_saving_an_unchanged_form_records_nothing(
         self, client: httpx.AsyncClient, admin: Principal
     ) -> None:
@@ -419,6 +446,8 @@ class TestTheWayBackToTheQueue:
             "/ui/w/00000000-0000-0000-0000-000000000000/cases?status=new",
             "\\evil.example",
             "status=new" + "&x=1" * 600,
+            # Short as typed, but twelve times as long once encoded afresh.
+            "q=" + "\N{GRINNING FACE}" * 300,
         ],
     )
     async def test_a_from_naming_another_place_leads_to_the_bare_queue(

@@ -37,6 +37,8 @@ CLOSURE_REFUSAL_CODE = "closure_requirements_not_met"
 LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M:%S"
 PROPERTY_NAMES = ("status", "priority", "severity", "assignee_id")
 TEXT_NAMES = ("summary", "description")
+# Inputs of `type="text"`, whose shown value a browser strips of line breaks.
+ONE_LINE_INPUTS = frozenset({"summary"})
 # Each edit form carries the values it was shown with as `was-NAME`.
 SHOWN_PREFIX = "was-"
 # The queue's query string a case was opened from rides along as `from`.
@@ -370,7 +372,8 @@ def changed_inputs(form: FormData, names: Iterable[str]) -> dict[str, str]:
     A form carries what each input was shown with as `was-NAME`; an input
     without it (a form made by hand) counts as changed, and an input the
     form does not hold at all as unchanged. Line breaks are compared and
-    returned as plain newlines.
+    returned as plain newlines; a one-line input (the summary) is compared
+    without them, as a browser drops them from what such an input shows.
     """
     changed = {}
     for name in names:
@@ -378,18 +381,26 @@ def changed_inputs(form: FormData, names: Iterable[str]) -> dict[str, str]:
             continue
         value = _lines(_text(form, name))
         shown = form.get(f"{SHOWN_PREFIX}{name}")
-        if isinstance(shown, str) and _lines(shown) == value:
+        if isinstance(shown, str) and _as_shown(name, shown) == _as_shown(name, value):
             continue
         changed[name] = value
     return changed
+
+
+def _as_shown(name: str, value: str) -> str:
+    """`value` as the input `name` shows it: a one-line input has no breaks."""
+    if name in ONE_LINE_INPUTS:
+        return value.replace("\r", "").replace("\n", "")
+    return _lines(value)
 
 
 def queue_query(raw: str | None) -> str:
     """The queue's query string a case was opened from, if it is only that.
 
     Anything that could name another page or site (a scheme, a host, a
-    path) or is longer than a queue address needs gives "" (the bare
-    queue). What is kept is encoded afresh, so it cannot end the query.
+    leading slash) gives "" (the bare queue), as does a query longer than a
+    queue address needs once encoded afresh; encoded afresh, it cannot end
+    the query it is put in.
     """
     if not raw or len(raw) > QUEUE_QUERY_LIMIT or raw.startswith(("/", "\\")):
         return ""
@@ -399,7 +410,9 @@ def queue_query(raw: str | None) -> str:
         return ""
     if parts.scheme or parts.netloc:
         return ""
-    return urlencode(parse_qsl(raw, keep_blank_values=True))
+
+    query = urlencode(parse_qsl(raw, keep_blank_values=True))
+    return query if len(query) <= QUEUE_QUERY_LIMIT else ""
 
 
 def queue_url(page: Page) -> str:

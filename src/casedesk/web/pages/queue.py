@@ -436,6 +436,9 @@ def queue_view_url(queue_path: str, query: str) -> str:
 
 def done_notice(params: QueryParams) -> str:
     """The notice `done=3&done_action=deleted` asks for; "" if it is not one."""
+    # XXX(product): the notice is read from the address, so a link can show
+    # "1000 cases deleted." when nothing was; its wording is fixed and it
+    # shows as text, so such a link misleads and can do no more.
     count = params.get(DONE) or ""
     if not (count.isascii() and count.isdigit() and len(count) <= 4):
         return ""
