@@ -747,6 +747,9 @@ class TestBulkChanges:
 
         assert response.status_code == 400
         assert f'data-testid="error-bulk">{message}<' in response.text
+        # Said beside the bulk controls, below the table, not above it.
+        table_at = response.text.index('data-testid="queue-table"')
+        assert response.text.index('data-testid="error-bulk"') > table_at
         assert (await stored(admin.client, case))["status"] == "new"
 
     async def test_a_refused_case_is_named_and_the_others_change(
