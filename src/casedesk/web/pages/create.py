@@ -12,7 +12,7 @@ from casedesk.errors import Forbidden
 from casedesk.web.api import REFERENCE_REFUSALS, ApiError
 from casedesk.web.context import CheckedForm, Page, WorkspacePage
 from casedesk.web.forms import NotJson, parse_json_input
-from casedesk.web.pages.queue import natural_key
+from casedesk.web.ordering import natural_key
 from casedesk.web.templating import render
 
 log = structlog.get_logger(__name__)

@@ -9,7 +9,6 @@ that succeeds comes back to the same view with a one-time notice of how many
 cases it changed; links to cases carry the view, for the case page's way back.
 """
 
-import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
@@ -27,7 +26,8 @@ from casedesk.errors import Forbidden
 from casedesk.fields.types import FieldType
 from casedesk.web.api import INPUT_REFUSALS, ApiError, describe
 from casedesk.web.context import CheckedForm, Page, WorkspacePage
-from casedesk.web.pages.case import closure_message
+from casedesk.web.ordering import natural_key
+from casedesk.web.pages.case import QUEUE_QUERY_PARAM, closure_message
 from casedesk.web.templating import render
 
 router = APIRouter(prefix="/ui/w/{workspace_id}", include_in_schema=False)
@@ -82,7 +82,6 @@ DONE = "done"
 DONE_ACTION = "done_action"
 NOTICE_PARAMS = frozenset({DONE, DONE_ACTION})
 DONE_WORDS = {"update": "changed", "delete": "deleted"}
-DIGITS = re.compile(r"([0-9]+)")
 
 
 @dataclass(frozen=True)
@@ -456,14 +455,7 @@ def case_link_query(state: QueueState) -> str:
     view = state.links()
     if state.cursor:
         view.append(("cursor", state.cursor))
-    return urlencode([("from", urlencode(view))]) if view else ""
-
-
-def natural_key(name: str) -> list[str | int]:
-    """Order names as people read them: CWE-20 before CWE-116."""
-    parts = DIGITS.split(name.casefold())
-    # Digits sit at odd places, so like always meets like when comparing.
-    return [int(part) if index % 2 else part for index, part in enumerate(parts)]
+    return urlencode([(QUEUE_QUERY_PARAM, urlencode(view))]) if view else ""
 
 
 def bulk_update(submitted: dict[str, str]) -> dict[str, Any]:
